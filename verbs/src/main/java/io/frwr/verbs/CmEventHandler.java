@@ -1,0 +1,6 @@
+package io.frwr.verbs;
+
+@FunctionalInterface
+public interface CmEventHandler {
+    void onEvent(CmEvent event);
+}

@@ -1,0 +1,18 @@
+package io.frwr.verbs;
+
+/**
+ * ib_post_send's "bad_wr": the WR at {@link #failedIndex()} of the posted chain and every WR after it
+ * were not posted; those before it were, and will complete or flush as usual.
+ */
+public final class PostSendException extends VerbsException {
+    private final int failedIndex;
+
+    public PostSendException(Errno errno, int failedIndex, String message) {
+        super(errno, "WR #" + failedIndex + " of the chain not posted: " + message);
+        this.failedIndex = failedIndex;
+    }
+
+    public int failedIndex() {
+        return failedIndex;
+    }
+}
