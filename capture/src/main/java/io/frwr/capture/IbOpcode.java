@@ -1,0 +1,58 @@
+package io.frwr.capture;
+
+/**
+ * The RC transport opcodes a capture of the fabric can show (IBA vol 1, table 38), with the extended headers
+ * each one carries after the BTH. Only the RC opcodes the fabric produces are listed.
+ */
+public enum IbOpcode {
+    SEND_FIRST(0x00, false, false, false),
+    SEND_MIDDLE(0x01, false, false, false),
+    SEND_LAST(0x02, false, false, false),
+    SEND_ONLY(0x04, false, false, false),
+    RDMA_WRITE_FIRST(0x06, true, false, false),
+    RDMA_WRITE_MIDDLE(0x07, false, false, false),
+    RDMA_WRITE_LAST(0x08, false, false, false),
+    RDMA_WRITE_ONLY(0x0A, true, false, false),
+    RDMA_READ_REQUEST(0x0C, true, false, false),
+    RDMA_READ_RESPONSE_FIRST(0x0D, false, true, false),
+    RDMA_READ_RESPONSE_MIDDLE(0x0E, false, false, false),
+    RDMA_READ_RESPONSE_LAST(0x0F, false, true, false),
+    RDMA_READ_RESPONSE_ONLY(0x10, false, true, false),
+    ACKNOWLEDGE(0x11, false, true, false),
+    SEND_LAST_WITH_INVALIDATE(0x16, false, false, true),
+    SEND_ONLY_WITH_INVALIDATE(0x17, false, false, true);
+
+    private final int code;
+    private final boolean hasReth;
+    private final boolean hasAeth;
+    private final boolean hasIeth;
+
+    IbOpcode(int code, boolean hasReth, boolean hasAeth, boolean hasIeth) {
+        this.code = code;
+        this.hasReth = hasReth;
+        this.hasAeth = hasAeth;
+        this.hasIeth = hasIeth;
+    }
+
+    /** The BTH opcode byte; the RC transport prefix (top 3 bits 000) is part of it. */
+    public int code() {
+        return code;
+    }
+
+    public boolean hasReth() {
+        return hasReth;
+    }
+
+    public boolean hasAeth() {
+        return hasAeth;
+    }
+
+    public boolean hasIeth() {
+        return hasIeth;
+    }
+
+    /** Bytes of extended transport headers between the BTH and the payload. */
+    public int extendedHeaderLength() {
+        return (hasReth ? Reth.LENGTH : 0) + (hasAeth ? Aeth.LENGTH : 0) + (hasIeth ? 4 : 0);
+    }
+}
