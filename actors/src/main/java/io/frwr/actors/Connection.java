@@ -1,0 +1,133 @@
+package io.frwr.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.BackoffSupervisorStrategy;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import io.frwr.config.ReconnectSettings;
+import io.frwr.config.TransportSettings;
+import io.frwr.verbs.CmEvent;
+import io.frwr.verbs.CompletionQueue;
+import io.frwr.verbs.ConnectParams;
+import io.frwr.verbs.ProtectionDomain;
+import io.frwr.verbs.RdmaDevice;
+import io.frwr.verbs.VerbsException;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One incarnation of the connection: connect through the CM, hand the QP to the QueuePair actor, and
+ * when the QP fails wait until the QueuePair actor has drained the send queue; then fail. The supervisor
+ * ({@link #supervised}) restarts it with backoff, and that restart is the reconnect: drain, then reconnect,
+ * never the other way round. A failed connect attempt fails the same way. After max-restarts the
+ * supervisor stops it and the transport gives up.
+ */
+final class Connection {
+    interface Command { }
+
+    record Drained(long epoch) implements Command { }
+
+    private record Cm(long epoch, CmEvent event) implements Command { }
+
+    private record ConnectTimeout(long epoch) implements Command { }
+
+    private Connection() {
+    }
+
+    static Behavior<Command> supervised(TransportSettings settings, RdmaDevice device, ProtectionDomain pd,
+                                        ConnectionSpec spec, ActorRef<QueuePairActor.Command> qpActor,
+                                        AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped) {
+        final ReconnectSettings r = settings.connection().reconnect();
+        final Behavior<Command> incarnation = create(settings, device, pd, spec, qpActor, epochs, counters, stopped);
+        if (r.maxRestarts() == 0) {
+            return Behaviors.supervise(incarnation).onFailure(ConnectionFailure.class, SupervisorStrategy.stop());
+        }
+        BackoffSupervisorStrategy strategy = SupervisorStrategy
+                .restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor())
+                .withLoggingEnabled(false);
+        if (!r.unlimitedRestarts()) {
+            strategy = strategy.withMaxRestarts(r.maxRestarts()).withResetBackoffAfter(r.maxRestartsWithin());
+        }
+        return Behaviors.supervise(incarnation).onFailure(ConnectionFailure.class, strategy);
+    }
+
+    private static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ProtectionDomain pd,
+                                            ConnectionSpec spec, ActorRef<QueuePairActor.Command> qpActor,
+                                            AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            final long epoch = epochs.incrementAndGet();
+            final int maxWr = device.attributes().maxQpWr();
+            final int sqDepth = settings.queues().sendQueueDepthFor(maxWr);
+            final int rqDepth = settings.queues().receiveQueueDepthFor(maxWr);
+            final CompletionQueue cq;
+            try {
+                cq = device.createCq(sqDepth + rqDepth);
+            } catch (VerbsException e) {
+                counters.increment(TransportCounter.CONNECT_FAILURES);
+                throw new ConnectionFailure("creating a CQ for connection " + epoch + " failed: " + e.getMessage());
+            }
+            cq.setNotificationHandler(() -> qpActor.tell(new QueuePairActor.CqReady(epoch)));
+            final ActorRef<Command> self = ctx.getSelf();
+            final ConnectParams params = new ConnectParams(pd, cq, cq, sqDepth, rqDepth, spec.privateData(),
+                    settings.connection().connectTimeout());
+            ctx.getLog().debug("connection {}: connecting to {}", epoch, spec.remoteAddress());
+            device.connectionManager().connect(spec.remoteAddress(), params, ev -> {
+                if (stopped.get() && ev instanceof CmEvent.Established est) {
+                    est.qp().disconnect(); // the transport is gone; do not leave a live QP behind
+                    return;
+                }
+                self.tell(new Cm(epoch, ev));
+            });
+            timers.startSingleTimer(new ConnectTimeout(epoch), settings.connection().connectTimeout().multipliedBy(2));
+            final boolean[] up = {false};
+            return Behaviors.receive(Command.class)
+                    .onMessage(Cm.class, m -> {
+                        if (m.epoch() != epoch) {
+                            if (m.event() instanceof CmEvent.Established est) {
+                                est.qp().disconnect(); // a previous attempt completed too late
+                            }
+                            return Behaviors.same();
+                        }
+                        final CmEvent ev = m.event();
+                        if (ev instanceof CmEvent.Established est) {
+                            timers.cancel(new ConnectTimeout(epoch));
+                            up[0] = true;
+                            if (epoch > 1) {
+                                counters.increment(TransportCounter.RECONNECTS);
+                            }
+                            qpActor.tell(new QueuePairActor.Attach(epoch, est.qp(), est.privateData(), self));
+                            return Behaviors.same();
+                        }
+                        if (ev instanceof CmEvent.Disconnected) {
+                            if (up[0]) {
+                                qpActor.tell(new QueuePairActor.QpFailed(epoch, "disconnected"));
+                            }
+                            return Behaviors.same();
+                        }
+                        counters.increment(TransportCounter.CONNECT_FAILURES);
+                        final String why = ev instanceof CmEvent.Rejected rej ? "rejected: " + rej.reason()
+                                : ev instanceof CmEvent.ConnectError err ? err.errno() + ": " + err.reason() : ev.toString();
+                        ctx.getLog().warn("connection {} to {} failed ({}); retrying after backoff", epoch,
+                                spec.remoteAddress(), why);
+                        throw new ConnectionFailure("connect to " + spec.remoteAddress() + " " + why);
+                    })
+                    .onMessage(ConnectTimeout.class, m -> {
+                        if (m.epoch() == epoch && !up[0]) {
+                            counters.increment(TransportCounter.CONNECT_FAILURES);
+                            throw new ConnectionFailure("connect to " + spec.remoteAddress() + " timed out");
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Drained.class, m -> {
+                        if (m.epoch() != epoch) {
+                            return Behaviors.same();
+                        }
+                        ctx.getLog().info("connection {} drained; reconnecting after backoff", epoch);
+                        throw new ConnectionFailure("connection " + epoch + " lost; send queue drained");
+                    })
+                    .build();
+        }));
+    }
+}

@@ -1,0 +1,122 @@
+package io.frwr.actors;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The MR pool's books, as plain logic: where each slot is (free, lent to a registration, in recovery,
+ * orphaned) so that conservation and "never two owners" can be checked at any moment. Not thread-safe:
+ * the MrPool actor owns it.
+ */
+final class MrInventory {
+    enum Where { FREE, LENT, RECOVERING, ORPHANED, DESTROYED }
+
+    private final ArrayDeque<PooledMr> free = new ArrayDeque<>();
+    private final List<PooledMr> slots = new ArrayList<>();
+    private final List<Where> where = new ArrayList<>();
+    private int lent;
+    private int recovering;
+    private int orphaned;
+    private int destroyed;
+
+    PooledMr add(io.frwr.verbs.FastRegMr mr) {
+        final PooledMr p = new PooledMr(slots.size(), mr);
+        slots.add(p);
+        where.add(Where.FREE);
+        free.addLast(p);
+        return p;
+    }
+
+    /** Next free slot (FIFO, so one MR's key byte does not wrap faster than the others'), or null. */
+    PooledMr pollFree() {
+        final PooledMr p = free.pollFirst();
+        if (p != null) {
+            move(p, Where.FREE, Where.LENT);
+        }
+        return p;
+    }
+
+    /** A lent MR comes back; false (and no change) if it was not lent, so a stale release cannot double-own. */
+    boolean release(PooledMr p, int generation) {
+        if (where.get(p.slot()) != Where.LENT || p.generation() != generation) {
+            return false;
+        }
+        move(p, Where.LENT, Where.FREE);
+        free.addLast(p);
+        return true;
+    }
+
+    /** A lent or free MR goes to recovery. */
+    boolean toRecovery(PooledMr p) {
+        final Where w = where.get(p.slot());
+        if (w == Where.FREE) {
+            free.remove(p);
+        } else if (w != Where.LENT) {
+            return false;
+        }
+        move(p, w, Where.RECOVERING);
+        return true;
+    }
+
+    void recovered(PooledMr p) {
+        move(p, Where.RECOVERING, Where.FREE);
+        free.addLast(p);
+    }
+
+    void orphaned(PooledMr p) {
+        move(p, Where.RECOVERING, Where.ORPHANED);
+    }
+
+    /** A recovering MR was deregistered for good (shutdown). */
+    void destroyed(PooledMr p) {
+        move(p, Where.RECOVERING, Where.DESTROYED);
+    }
+
+    /** Free slots, for eager recovery or shutdown; they stay free until moved. */
+    List<PooledMr> freeSlots() {
+        return new ArrayList<>(free);
+    }
+
+    List<PooledMr> lentSlots() {
+        final List<PooledMr> out = new ArrayList<>();
+        for (PooledMr p : slots) {
+            if (where.get(p.slot()) == Where.LENT) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    Where where(PooledMr p) {
+        return where.get(p.slot());
+    }
+
+    int freeCount() {
+        return free.size();
+    }
+
+    PoolOccupancy occupancy() {
+        return new PoolOccupancy(slots.size() - destroyed, free.size(), lent, recovering, orphaned);
+    }
+
+    private void move(PooledMr p, Where from, Where to) {
+        final Where now = where.get(p.slot());
+        if (now != from) {
+            throw new IllegalStateException(p + " is " + now + ", expected " + from + " before moving it to " + to);
+        }
+        where.set(p.slot(), to);
+        count(from, -1);
+        count(to, +1);
+    }
+
+    private void count(Where w, int d) {
+        switch (w) {
+            case LENT -> lent += d;
+            case RECOVERING -> recovering += d;
+            case ORPHANED -> orphaned += d;
+            case DESTROYED -> destroyed += d;
+            case FREE -> { }
+        }
+    }
+}

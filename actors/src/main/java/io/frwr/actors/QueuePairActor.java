@@ -1,0 +1,887 @@
+package io.frwr.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.frwr.config.AcquireMode;
+import io.frwr.config.TransportSettings;
+import io.frwr.frwr.ChunkPlan;
+import io.frwr.frwr.FrwrMapper;
+import io.frwr.frwr.KeyByte;
+import io.frwr.frwr.MrEvent;
+import io.frwr.frwr.MrState;
+import io.frwr.verbs.DmaBuffer;
+import io.frwr.verbs.Errno;
+import io.frwr.verbs.FastRegMr;
+import io.frwr.verbs.Opcode;
+import io.frwr.verbs.PostSendException;
+import io.frwr.verbs.QueuePair;
+import io.frwr.verbs.RKey;
+import io.frwr.verbs.RecvWr;
+import io.frwr.verbs.SendWr;
+import io.frwr.verbs.VerbsException;
+import io.frwr.verbs.WcStatus;
+import io.frwr.verbs.WorkCompletion;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The only poster of work requests. It outlives connections: each connection attaches a fresh QP, and
+ * whatever was in flight when a QP broke is settled here, so no reply (and no MR) is ever lost to a
+ * stopped actor.
+ *
+ * <h2>Normal operation</h2>
+ * Register plans the chunks (FRWR mapping), acquires one MR per chunk from the pool, bumps each MR's key
+ * byte, marks it VALID and posts the FAST_REGs as one chain; the handles go back as soon as the post
+ * succeeded, since send-queue order runs the FAST_REGs before any later SEND that advertises them.
+ * Invalidate marks each MR INVALID, posts the LOCAL_INVs as one chain with the last one signaled and gives
+ * the MRs back to the pool right after the post, as the seed does; send-queue order keeps a later FAST_REG
+ * of the same MR behind its LOCAL_INV. The caller hears back only when the signaled LOCAL_INV completed.
+ *
+ * <h2>Send-queue accounting</h2>
+ * Every WR takes a slot until a completion at or after it arrives, so a WR is signaled every
+ * {@code signal-interval} posts; requests that do not fit wait in order.
+ *
+ * <h2>Transport recovery</h2>
+ * An error completion, a flush or a disconnect stops posting and drains: the QP goes to ERROR and every
+ * outstanding WR flushes; a flushed FAST_REG or LOCAL_INV leaves its MR STALE (the hardware state is
+ * unknown), and a caller waiting on a flushed LOCAL_INV is released only when recovery deregistered the
+ * MR. Once nothing is outstanding (or the drain timeout passed), the Connection is told, which fails so
+ * that its supervisor's backoff restart is the reconnect; the pool applies the recovery strategy before
+ * the next QP may map. Requests wait for the next connection, bounded by request-wait; invalidations do
+ * not wait: with no QP, the MRs are fenced by deregistering them.
+ */
+final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
+    interface Command { }
+
+    record Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection) implements Command { }
+
+    record QpFailed(long epoch, String reason) implements Command { }
+
+    record CqReady(long epoch) implements Command { }
+
+    record GiveUp(String reason) implements Command { }
+
+    record Stop(ActorRef<Stopped> replyTo) implements Command { }
+
+    record Stopped() { }
+
+    private record PoolReply(MrPool.AcquireReply reply) implements Command { }
+
+    private record PoolSettled(MrPool.DrainSettled settled) implements Command { }
+
+    private record ParkExpired(long id) implements Command { }
+
+    private record DrainTimeout(long epoch) implements Command { }
+
+    private enum Mode { DETACHED, UP, DRAINING, SETTLING, GAVE_UP }
+
+    private static final long RECV_BIT = 1L << 63;
+    private static final int EPOCH_SHIFT = 40;
+    private static final long SEQ_MASK = (1L << EPOCH_SHIFT) - 1;
+    private static final int POLL_BATCH = 64;
+
+    private record RegisterJob(RdmaTransport.Register request, List<List<ChunkPlan>> plans, int chunks) { }
+
+    private sealed interface Blocked permits BlockedRegister, BlockedInvalidate, BlockedSend { }
+
+    private record BlockedRegister(RegisterJob job, List<PooledMr> mrs) implements Blocked { }
+
+    private record BlockedInvalidate(RdmaTransport.Invalidate request, List<MappedMr> toPost, Fence fence,
+                                     List<MappedMr> releaseNow) implements Blocked { }
+
+    private record BlockedSend(RdmaTransport.Send request) implements Blocked { }
+
+    private final TransportSettings settings;
+    private final TransportCounters counters;
+    private final TransportEvents events;
+    private final ActorRef<MrPool.Command> pool;
+    private final FrwrMapper mapper;
+    private final DmaBuffer[] recvBuffers;
+    private final int poolSize;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<MrPool.AcquireReply> poolAdapter;
+    private final ActorRef<MrPool.DrainSettled> settleAdapter;
+    private final List<ActorRef<RdmaTransport.Inbound>> subscribers = new ArrayList<>();
+    private final LinkedHashMap<Long, Command> parked = new LinkedHashMap<>();
+    private final Map<Long, RegisterJob> acquiring = new HashMap<>();
+    private final ArrayDeque<Blocked> blocked = new ArrayDeque<>();
+    private final ArrayList<WorkCompletion> wcs = new ArrayList<>(POLL_BATCH);
+    private final List<BlockedInvalidate> fenceAfterDrain = new ArrayList<>();
+
+    private Mode mode = Mode.DETACHED;
+    private QueuePair qp;
+    private long epoch;
+    private ActorRef<Connection.Command> connection;
+    private SendQueueAccounting sq;
+    private WrSlot[] ring;
+    private Attach pendingAttach;
+    private String gaveUpReason;
+    private ActorRef<Stopped> stopReplyTo;
+    private long nextId = 1;
+
+    static Behavior<Command> create(TransportSettings settings, TransportCounters counters, TransportEvents events,
+                                    ActorRef<MrPool.Command> pool, FrwrMapper mapper, DmaBuffer[] recvBuffers) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new QueuePairActor(ctx, timers, settings, counters, events, pool, mapper, recvBuffers)));
+    }
+
+    private QueuePairActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, TransportSettings settings,
+                           TransportCounters counters, TransportEvents events, ActorRef<MrPool.Command> pool,
+                           FrwrMapper mapper, DmaBuffer[] recvBuffers) {
+        super(ctx);
+        this.timers = timers;
+        this.settings = settings;
+        this.counters = counters;
+        this.events = events;
+        this.pool = pool;
+        this.mapper = mapper;
+        this.recvBuffers = recvBuffers;
+        this.poolSize = settings.mrPool().size();
+        this.poolAdapter = ctx.messageAdapter(MrPool.AcquireReply.class, PoolReply::new);
+        this.settleAdapter = ctx.messageAdapter(MrPool.DrainSettled.class, PoolSettled::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(RdmaTransport.Register.class, this::onRegister)
+                .onMessage(RdmaTransport.Invalidate.class, this::onInvalidate)
+                .onMessage(RdmaTransport.Send.class, this::onSend)
+                .onMessage(RdmaTransport.Subscribe.class, m -> {
+                    subscribers.add(m.subscriber());
+                    return this;
+                })
+                .onMessage(PoolReply.class, this::onPoolReply)
+                .onMessage(CqReady.class, this::onCqReady)
+                .onMessage(Attach.class, this::onAttach)
+                .onMessage(QpFailed.class, m -> {
+                    if (m.epoch() == epoch) {
+                        startDrain(m.reason());
+                    }
+                    return this;
+                })
+                .onMessage(DrainTimeout.class, m -> {
+                    if (m.epoch() == epoch && mode == Mode.DRAINING) {
+                        finishDrain(true);
+                    }
+                    return this;
+                })
+                .onMessage(PoolSettled.class, this::onPoolSettled)
+                .onMessage(ParkExpired.class, this::onParkExpired)
+                .onMessage(GiveUp.class, m -> {
+                    gaveUpReason = m.reason();
+                    if (mode == Mode.DETACHED || mode == Mode.UP) {
+                        if (mode == Mode.UP) {
+                            qp.disconnect();
+                            startDrain("giving up: " + m.reason());
+                        } else {
+                            enterGaveUp();
+                        }
+                    }
+                    return this;
+                })
+                .onMessage(Stop.class, this::onStop)
+                .build();
+    }
+
+    // ---- Register -------------------------------------------------------------------------------------
+
+    private Behavior<Command> onRegister(RdmaTransport.Register r) {
+        if (mode != Mode.UP) {
+            park(r);
+            return this;
+        }
+        final List<List<ChunkPlan>> plans = new ArrayList<>(r.chunks().size());
+        int chunks = 0;
+        try {
+            if (r.chunks().isEmpty()) {
+                throw new IllegalArgumentException("a registration needs at least one chunk");
+            }
+            for (int i = 0; i < r.chunks().size(); i++) {
+                final List<ChunkPlan> p = mapper.plan(r.chunks().get(i).segments());
+                plans.add(p);
+                chunks += p.size();
+            }
+        } catch (IllegalArgumentException e) {
+            failRegister(r, TransportError.Kind.BAD_REQUEST, e.getMessage());
+            return this;
+        }
+        final boolean batch = settings.mrPool().acquireMode() == AcquireMode.BATCH;
+        final int limit = batch ? settings.mrPool().batchSize() : poolSize;
+        if (chunks > limit || chunks > sq.largestRequest()) {
+            failRegister(r, TransportError.Kind.BAD_REQUEST, "the segments need " + chunks + " MRs; at most "
+                    + Math.min(limit, sq.largestRequest()) + " fit one registration (pool size " + poolSize
+                    + (batch ? ", batch size " + limit : "") + ", send-queue slots " + sq.largestRequest() + ")");
+            return this;
+        }
+        final long corr = nextId++;
+        acquiring.put(corr, new RegisterJob(r, plans, chunks));
+        pool.tell(new MrPool.Acquire(corr, batch ? limit : chunks, poolAdapter));
+        return this;
+    }
+
+    private Behavior<Command> onPoolReply(PoolReply m) {
+        if (m.reply() instanceof MrPool.AcquireRefused refused) {
+            final RegisterJob job = acquiring.remove(refused.correlation());
+            failRegister(job.request(), TransportError.Kind.NO_MR_FREE, refused.reason());
+        } else if (m.reply() instanceof MrPool.Acquired got) {
+            final RegisterJob job = acquiring.remove(got.correlation());
+            if (mode != Mode.UP) {
+                // Untouched, still INVALID: back to the pool, and the request waits for the next QP.
+                pool.tell(new MrPool.Release(asMapped(got.mrs())));
+                park(job.request());
+            } else if (!blocked.isEmpty() || !sq.fits(job.chunks())) {
+                counters.increment(TransportCounter.SQ_FULL_WAITS);
+                blocked.addLast(new BlockedRegister(job, got.mrs()));
+            } else {
+                postRegister(job, got.mrs());
+            }
+        }
+        maybeStopped();
+        return this;
+    }
+
+    private void postRegister(RegisterJob job, List<PooledMr> mrs) {
+        final List<SendWr> chain = new ArrayList<>(job.chunks());
+        final List<MappedMr> mapped = new ArrayList<>(job.chunks());
+        final List<List<Handle>> handles = new ArrayList<>(job.plans().size());
+        final long firstSeq = sq.posted() + 1;
+        int next = 0;
+        for (int c = 0; c < job.plans().size(); c++) {
+            final int access = job.request().chunks().get(c).direction().access();
+            final List<Handle> chunkHandles = new ArrayList<>(job.plans().get(c).size());
+            for (ChunkPlan plan : job.plans().get(c)) {
+                final PooledMr p = mrs.get(next++);
+                final FastRegMr mr = p.mr();
+                final int rkey = KeyByte.bump(mr.rkey());
+                mr.updateKey(RKey.keyByte(rkey));
+                p.setState(MrState.next(p.state(), MrEvent.MAP));
+                final MappedMr m = new MappedMr(p, p.generation(), rkey);
+                final long seq = sq.take();
+                final WrSlot slot = slot(seq);
+                slot.opcode = Opcode.FAST_REG;
+                slot.mr = m;
+                chain.add(new SendWr.FastReg(wrId(seq), sq.signal(seq, false), mr, plan.pageList(), rkey, access));
+                mapped.add(m);
+                chunkHandles.add(new Handle(rkey, plan.length(), plan.iova()));
+            }
+            handles.add(chunkHandles);
+        }
+        final List<MappedMr> reserved = asMapped(mrs.subList(next, mrs.size()));
+        try {
+            qp.postSend(chain);
+        } catch (PostSendException e) {
+            counters.increment(TransportCounter.POST_FAILURES);
+            final int k = e.failedIndex();
+            for (int i = 0; i < mapped.size(); i++) {
+                final WrSlot slot = slot(firstSeq + i);
+                if (i < k) {
+                    // Posted: it will execute or flush; recover the MR once it is no longer on the queue.
+                    slot.recoverOnRetire = true;
+                } else {
+                    slot.clear();
+                    final MappedMr m = mapped.get(i);
+                    m.mr().setState(MrState.next(m.mr().state(), MrEvent.POST_FAILED));
+                    pool.tell(new MrPool.Recover(m.mr(), m.generation(), "FAST_REG post failed: " + e.errno()));
+                }
+            }
+            sq.unpostFrom(firstSeq + k);
+            if (!reserved.isEmpty()) {
+                pool.tell(new MrPool.Release(reserved));
+            }
+            failRegister(job.request(), TransportError.Kind.POST_FAILED, e.getMessage());
+            if (e.errno() == Errno.ENOTCONN) {
+                startDrain("post_send: " + e.getMessage());
+            }
+            return;
+        }
+        counters.increment(TransportCounter.REGISTRATIONS);
+        counters.add(TransportCounter.CHUNKS_REGISTERED, mapped.size());
+        if (events.active()) {
+            for (MappedMr m : mapped) {
+                events.publish(new TransportEvent.MrRegistered(m.mr().slot(), m.rkey()));
+            }
+        }
+        final Registration reg = new Registration(nextId++, List.copyOf(handles), mapped, reserved);
+        job.request().replyTo().tell(new RdmaTransport.Registered(job.request().cookie(), reg));
+    }
+
+    private void failRegister(RdmaTransport.Register r, TransportError.Kind kind, String message) {
+        r.replyTo().tell(new RdmaTransport.RegisterFailed(r.cookie(), new TransportError(kind, message)));
+    }
+
+    private static List<MappedMr> asMapped(List<PooledMr> mrs) {
+        final List<MappedMr> out = new ArrayList<>(mrs.size());
+        for (PooledMr p : mrs) {
+            out.add(new MappedMr(p, p.generation(), 0));
+        }
+        return out;
+    }
+
+    // ---- Invalidate -----------------------------------------------------------------------------------
+
+    private Behavior<Command> onInvalidate(RdmaTransport.Invalidate m) {
+        final Registration reg = m.registration();
+        if (reg.invalidated) {
+            m.replyTo().tell(new RdmaTransport.Invalidated(reg, true));
+            return this;
+        }
+        if (mode == Mode.DRAINING || mode == Mode.SETTLING) {
+            park(m); // settled soon: then fenced by deregistration or posted on the next QP
+            return this;
+        }
+        reg.invalidated = true;
+        final Fence fence = new Fence(reg.mapped.size(),
+                ok -> m.replyTo().tell(new RdmaTransport.Invalidated(reg, ok)));
+        final List<MappedMr> toPost = new ArrayList<>(reg.mapped.size());
+        final List<MappedMr> releaseNow = new ArrayList<>(reg.reserved);
+        for (MappedMr mm : reg.mapped) {
+            final PooledMr p = mm.mr();
+            if (p.generation() != mm.generation()) {
+                counters.increment(TransportCounter.FENCED_BY_RECOVERY);
+                fence.countDown();
+            } else if (m.remoteInvalidation() && mm.rkey() == m.remotelyInvalidatedRkey() && p.state() == MrState.VALID) {
+                p.setState(MrState.next(p.state(), MrEvent.REMOTE_INVALIDATED));
+                counters.increment(TransportCounter.REMOTE_INVALIDATIONS);
+                if (events.active()) {
+                    events.publish(new TransportEvent.MrInvalidated(p.slot(), mm.rkey(), true));
+                }
+                releaseNow.add(mm);
+                fence.countDown();
+            } else if (p.state() == MrState.VALID && mode == Mode.UP) {
+                toPost.add(mm);
+            } else {
+                // STALE (its FAST_REG flushed), or no QP to post on: only deregistration fences it.
+                fenceByRecovery(mm, fence, p.state() == MrState.VALID ? "invalidated while disconnected"
+                        : "invalidate found " + p.state());
+            }
+        }
+        if (toPost.isEmpty()) {
+            if (!releaseNow.isEmpty()) {
+                pool.tell(new MrPool.Release(releaseNow));
+            }
+        } else if (!blocked.isEmpty() || !sq.fits(toPost.size())) {
+            counters.increment(TransportCounter.SQ_FULL_WAITS);
+            blocked.addLast(new BlockedInvalidate(m, toPost, fence, releaseNow));
+        } else {
+            postInvalidate(toPost, fence, releaseNow);
+        }
+        return this;
+    }
+
+    private void fenceByRecovery(MappedMr mm, Fence fence, String reason) {
+        counters.increment(TransportCounter.FENCED_BY_RECOVERY);
+        mm.mr().fenceOnDeregistration(fence, mm.generation());
+        pool.tell(new MrPool.Recover(mm.mr(), mm.generation(), reason));
+    }
+
+    private void postInvalidate(List<MappedMr> toPost, Fence fence, List<MappedMr> releaseNow) {
+        final List<SendWr> chain = new ArrayList<>(toPost.size());
+        final long firstSeq = sq.posted() + 1;
+        for (int i = 0; i < toPost.size(); i++) {
+            final MappedMr mm = toPost.get(i);
+            // INVALID before the post, as the seed does: the MR may go back to the pool at once.
+            mm.mr().setState(MrState.next(mm.mr().state(), MrEvent.UNMAP));
+            final long seq = sq.take();
+            final WrSlot slot = slot(seq);
+            slot.opcode = Opcode.LOCAL_INV;
+            slot.mr = mm;
+            slot.fence = fence;
+            chain.add(new SendWr.LocalInv(wrId(seq), sq.signal(seq, i == toPost.size() - 1), mm.rkey()));
+        }
+        int posted = toPost.size();
+        try {
+            qp.postSend(chain);
+        } catch (PostSendException e) {
+            counters.increment(TransportCounter.POST_FAILURES);
+            posted = e.failedIndex();
+            for (int i = posted; i < toPost.size(); i++) {
+                slot(firstSeq + i).clear();
+                final MappedMr mm = toPost.get(i);
+                mm.mr().setState(MrState.next(mm.mr().state(), MrEvent.POST_FAILED));
+                fenceByRecovery(mm, fence, "LOCAL_INV post failed: " + e.errno());
+            }
+            sq.unpostFrom(firstSeq + posted);
+            // The last posted LOCAL_INV may be unsignaled now: nothing is lost, a later signaled WR or the
+            // flush at a reconnect retires it.
+            if (e.errno() == Errno.ENOTCONN) {
+                startDrain("post_send: " + e.getMessage());
+            }
+        }
+        counters.add(TransportCounter.LOCAL_INV_NEEDED, posted);
+        final List<MappedMr> back = new ArrayList<>(releaseNow);
+        back.addAll(toPost.subList(0, posted));
+        if (!back.isEmpty()) {
+            pool.tell(new MrPool.Release(back));
+        }
+    }
+
+    // ---- Send -----------------------------------------------------------------------------------------
+
+    private Behavior<Command> onSend(RdmaTransport.Send s) {
+        if (mode != Mode.UP) {
+            park(s);
+        } else if (!blocked.isEmpty() || !sq.fits(1)) {
+            counters.increment(TransportCounter.SQ_FULL_WAITS);
+            blocked.addLast(new BlockedSend(s));
+        } else {
+            postSend(s);
+        }
+        return this;
+    }
+
+    private void postSend(RdmaTransport.Send s) {
+        final long seq = sq.take();
+        final WrSlot slot = slot(seq);
+        slot.opcode = Opcode.SEND;
+        slot.sendReplyTo = s.replyTo();
+        slot.cookie = s.cookie();
+        try {
+            qp.postSend(new SendWr.Send(wrId(seq), sq.signal(seq, s.replyTo() != null), s.sgl()));
+            counters.increment(TransportCounter.SENDS);
+        } catch (PostSendException e) {
+            counters.increment(TransportCounter.POST_FAILURES);
+            slot.clear();
+            sq.unpostFrom(seq);
+            if (s.replyTo() != null) {
+                s.replyTo().tell(new RdmaTransport.SendFailed(s.cookie(),
+                        new TransportError(TransportError.Kind.POST_FAILED, e.getMessage())));
+            }
+            if (e.errno() == Errno.ENOTCONN) {
+                startDrain("post_send: " + e.getMessage());
+            }
+        }
+    }
+
+    private void runBlocked() {
+        while (mode == Mode.UP && !blocked.isEmpty()) {
+            final Blocked b = blocked.peekFirst();
+            final int need = b instanceof BlockedRegister r ? r.job().chunks()
+                    : b instanceof BlockedInvalidate i ? i.toPost().size() : 1;
+            if (!sq.fits(need)) {
+                return;
+            }
+            blocked.pollFirst();
+            if (b instanceof BlockedRegister r) {
+                postRegister(r.job(), r.mrs());
+            } else if (b instanceof BlockedInvalidate i) {
+                postInvalidate(i.toPost(), i.fence(), i.releaseNow());
+            } else if (b instanceof BlockedSend s) {
+                postSend(s.request());
+            }
+        }
+    }
+
+    // ---- Completions ----------------------------------------------------------------------------------
+
+    private Behavior<Command> onCqReady(CqReady m) {
+        if (m.epoch() != epoch || qp == null) {
+            return this;
+        }
+        pollCq();
+        return this;
+    }
+
+    /** Poll until empty, re-arm, poll once more: a completion may land between the last poll and the arm. */
+    private void pollCq() {
+        final QueuePair q = qp;
+        while (q == qp) {
+            wcs.clear();
+            int n = q.sendCq().poll(wcs, POLL_BATCH);
+            if (n == 0) {
+                q.sendCq().requestNotify();
+                n = q.sendCq().poll(wcs, POLL_BATCH);
+                if (n == 0) {
+                    break;
+                }
+            }
+            for (int i = 0; i < wcs.size() && q == qp; i++) {
+                onCompletion(wcs.get(i));
+            }
+        }
+        runBlocked();
+        if (mode == Mode.DRAINING && sq.outstanding() == 0) {
+            finishDrain(false);
+        }
+    }
+
+    private void onCompletion(WorkCompletion wc) {
+        final long id = wc.wrId();
+        if (((id & ~RECV_BIT) >>> EPOCH_SHIFT) != (epoch & 0x7F_FFFF)) {
+            return; // a previous connection's completion, already settled by its drain
+        }
+        if ((id & RECV_BIT) != 0) {
+            onRecvCompletion(wc, (int) (id & SEQ_MASK));
+            return;
+        }
+        final long seq = id & SEQ_MASK;
+        if (seq <= sq.retired()) {
+            return;
+        }
+        if (wc.status() == WcStatus.SUCCESS) {
+            retireSucceeded(seq);
+            return;
+        }
+        retireSucceeded(seq - 1);
+        sq.retireThrough(seq);
+        final WrSlot slot = slot(seq);
+        failed(slot, wc.status());
+        slot.clear();
+        if (wc.status() == WcStatus.WR_FLUSH_ERR) {
+            counters.increment(TransportCounter.FLUSHES);
+        } else {
+            counters.increment(TransportCounter.WR_ERRORS);
+        }
+        startDrain(wc.opcode() + " completed with " + wc.status());
+    }
+
+    /** Send-queue order: a completion at {@code seq} means every earlier WR executed. */
+    private void retireSucceeded(long through) {
+        for (long s = sq.retired() + 1; s <= through; s++) {
+            final WrSlot slot = slot(s);
+            succeeded(slot);
+            slot.clear();
+        }
+        sq.retireThrough(Math.max(through, sq.retired()));
+    }
+
+    private void succeeded(WrSlot slot) {
+        if (slot.opcode == Opcode.FAST_REG) {
+            if (slot.recoverOnRetire) {
+                pool.tell(new MrPool.Recover(slot.mr.mr(), slot.mr.generation(), "registration failed to post"));
+            }
+        } else if (slot.opcode == Opcode.LOCAL_INV) {
+            if (events.active()) {
+                events.publish(new TransportEvent.MrInvalidated(slot.mr.mr().slot(), slot.mr.rkey(), false));
+            }
+            slot.fence.countDown();
+        } else if (slot.opcode == Opcode.SEND && slot.sendReplyTo != null) {
+            slot.sendReplyTo.tell(new RdmaTransport.Sent(slot.cookie));
+        }
+    }
+
+    /** The WR did not execute (flush) or failed: the MR's hardware state is unknown from here on. */
+    private void failed(WrSlot slot, WcStatus status) {
+        if (slot.opcode == Opcode.FAST_REG || slot.opcode == Opcode.LOCAL_INV) {
+            final MappedMr mm = slot.mr;
+            if (mm.mr().generation() == mm.generation()) {
+                mm.mr().setState(MrState.STALE);
+            }
+            if (slot.opcode == Opcode.LOCAL_INV) {
+                // Not fenced: the rkey may still work. Only deregistration (recovery) releases the caller.
+                counters.increment(TransportCounter.FENCED_BY_RECOVERY);
+                mm.mr().fenceOnDeregistration(slot.fence, mm.generation());
+            } else if (slot.recoverOnRetire) {
+                pool.tell(new MrPool.Recover(mm.mr(), mm.generation(), "registration failed to post"));
+            }
+        } else if (slot.opcode == Opcode.SEND && slot.sendReplyTo != null) {
+            slot.sendReplyTo.tell(new RdmaTransport.SendFailed(slot.cookie,
+                    new TransportError(TransportError.Kind.CONNECTION_LOST, "SEND completed with " + status)));
+        }
+    }
+
+    private void onRecvCompletion(WorkCompletion wc, int index) {
+        if (wc.status() != WcStatus.SUCCESS) {
+            if (wc.status() != WcStatus.WR_FLUSH_ERR) {
+                counters.increment(TransportCounter.WR_ERRORS);
+                startDrain("RECV completed with " + wc.status());
+            }
+            return;
+        }
+        counters.increment(TransportCounter.RECVS);
+        final ByteBuffer src = recvBuffers[index].buffer().duplicate();
+        src.limit(wc.byteLen()).position(0);
+        final ByteBuffer copy = ByteBuffer.allocate(wc.byteLen());
+        copy.put(src).flip();
+        final RdmaTransport.Received msg = new RdmaTransport.Received(epoch, copy.asReadOnlyBuffer(),
+                wc.withInvalidate(), wc.invalidatedRkey());
+        for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
+            s.tell(msg);
+        }
+        postRecv(index);
+    }
+
+    private void postRecv(int index) {
+        try {
+            qp.postRecv(new RecvWr(RECV_BIT | ((epoch & 0x7F_FFFF) << EPOCH_SHIFT) | index,
+                    recvBuffers[index].segment(0, recvBuffers[index].length())));
+        } catch (VerbsException e) {
+            startDrain("post_recv: " + e.getMessage());
+        }
+    }
+
+    // ---- Connection lifecycle -------------------------------------------------------------------------
+
+    private Behavior<Command> onAttach(Attach a) {
+        if (mode == Mode.SETTLING || mode == Mode.DRAINING) {
+            pendingAttach = a;
+            return this;
+        }
+        if (mode == Mode.GAVE_UP || mode == Mode.UP) {
+            a.qp().disconnect();
+            return this;
+        }
+        mode = Mode.UP;
+        qp = a.qp();
+        epoch = a.epoch();
+        connection = a.connection();
+        final int depth = Math.min(settings.queues().sendQueueDepth(), a.qp().sendQueueCapacity());
+        sq = new SendQueueAccounting(depth, Math.min(settings.queues().signalInterval(), depth));
+        ring = new WrSlot[depth];
+        for (int i = 0; i < depth; i++) {
+            ring[i] = new WrSlot();
+        }
+        for (int i = 0; i < recvBuffers.length && mode == Mode.UP; i++) {
+            postRecv(i);
+        }
+        if (mode != Mode.UP) {
+            return this;
+        }
+        if (events.active()) {
+            events.publish(new TransportEvent.Connected(epoch, epoch > 1));
+        }
+        final RdmaTransport.ConnectionUp up = new RdmaTransport.ConnectionUp(epoch, a.privateData());
+        for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
+            s.tell(up);
+        }
+        unparkAll();
+        pollCq();
+        return this;
+    }
+
+    private void startDrain(String reason) {
+        if (mode != Mode.UP) {
+            return;
+        }
+        mode = Mode.DRAINING;
+        counters.increment(TransportCounter.QP_ERRORS);
+        getContext().getLog().info("QP {} of connection {} failed ({}); draining {} outstanding WRs", qp.qpNum(),
+                epoch, reason, sq.outstanding());
+        if (events.active()) {
+            events.publish(new TransportEvent.QpError(epoch, reason));
+            events.publish(new TransportEvent.DrainStarted(epoch, sq.outstanding()));
+        }
+        final RdmaTransport.ConnectionDown down = new RdmaTransport.ConnectionDown(epoch, reason, false);
+        for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
+            s.tell(down);
+        }
+        // Work that was waiting for slots never reached the queue: put it back in line for the next QP.
+        for (Blocked b : blocked) {
+            if (b instanceof BlockedRegister r) {
+                pool.tell(new MrPool.Release(asMapped(r.mrs())));
+                park(r.job().request());
+            } else if (b instanceof BlockedInvalidate i) {
+                // Its fence already counts these MRs; once nothing is outstanding, deregistration fences them.
+                fenceAfterDrain.add(i);
+            } else if (b instanceof BlockedSend s) {
+                if (s.request().replyTo() != null) {
+                    s.request().replyTo().tell(new RdmaTransport.SendFailed(s.request().cookie(),
+                            new TransportError(TransportError.Kind.CONNECTION_LOST, "connection lost: " + reason)));
+                }
+            }
+        }
+        blocked.clear();
+        qp.moveToError();
+        timers.startSingleTimer(new DrainTimeout(epoch), settings.connection().drainTimeout());
+        pollCq();
+    }
+
+    private void finishDrain(boolean timedOut) {
+        timers.cancel(new DrainTimeout(epoch));
+        if (timedOut) {
+            counters.increment(TransportCounter.DRAIN_TIMEOUTS);
+            getContext().getLog().warn("drain of connection {} timed out with {} WRs outstanding; treating them as flushed",
+                    epoch, sq.outstanding());
+            for (long s = sq.retired() + 1; s <= sq.posted(); s++) {
+                failed(slot(s), WcStatus.WR_FLUSH_ERR);
+                slot(s).clear();
+            }
+            sq.retireThrough(sq.posted());
+        }
+        for (BlockedInvalidate i : fenceAfterDrain) {
+            for (MappedMr mm : i.toPost()) {
+                fenceByRecovery(mm, i.fence(), "invalidation waited for send-queue slots when the QP failed");
+            }
+            if (!i.releaseNow().isEmpty()) {
+                pool.tell(new MrPool.Release(i.releaseNow()));
+            }
+        }
+        fenceAfterDrain.clear();
+        counters.increment(TransportCounter.DRAINS);
+        if (events.active()) {
+            events.publish(new TransportEvent.DrainFinished(epoch, timedOut));
+        }
+        mode = Mode.SETTLING;
+        qp = null;
+        connection.tell(new Connection.Drained(epoch));
+        pool.tell(new MrPool.ConnectionDrained(epoch, settleAdapter));
+    }
+
+    private Behavior<Command> onPoolSettled(PoolSettled m) {
+        if (mode != Mode.SETTLING) {
+            return this;
+        }
+        mode = Mode.DETACHED;
+        if (gaveUpReason != null) {
+            enterGaveUp();
+            return this;
+        }
+        // No QP: parked invalidations are fenced by deregistration now rather than waiting for one.
+        final List<Command> invalidations = new ArrayList<>();
+        parked.entrySet().removeIf(e -> {
+            if (e.getValue() instanceof RdmaTransport.Invalidate) {
+                timers.cancel(e.getKey());
+                invalidations.add(e.getValue());
+                return true;
+            }
+            return false;
+        });
+        for (Command c : invalidations) {
+            onInvalidate((RdmaTransport.Invalidate) c);
+        }
+        if (pendingAttach != null) {
+            final Attach a = pendingAttach;
+            pendingAttach = null;
+            onAttach(a);
+        }
+        maybeStopped();
+        return this;
+    }
+
+    private void enterGaveUp() {
+        mode = Mode.GAVE_UP;
+        final String why = stopReplyTo != null ? "the transport is shutting down" : "gave up reconnecting: " + gaveUpReason;
+        final TransportError.Kind kind = stopReplyTo != null ? TransportError.Kind.STOPPED : TransportError.Kind.NOT_CONNECTED;
+        final List<Command> all = new ArrayList<>(parked.values());
+        for (Long id : parked.keySet()) {
+            timers.cancel(id);
+        }
+        parked.clear();
+        for (Command c : all) {
+            if (c instanceof RdmaTransport.Invalidate inv) {
+                onInvalidate(inv);
+            } else {
+                failParked(c, kind, why);
+            }
+        }
+        final RdmaTransport.ConnectionDown down = new RdmaTransport.ConnectionDown(epoch, why, true);
+        for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
+            s.tell(down);
+        }
+        if (events.active()) {
+            events.publish(new TransportEvent.GaveUp(why));
+        }
+        maybeStopped();
+    }
+
+    private Behavior<Command> onStop(Stop m) {
+        stopReplyTo = m.replyTo();
+        if (gaveUpReason == null) {
+            gaveUpReason = "shutdown";
+        }
+        if (mode == Mode.UP) {
+            qp.disconnect();
+            startDrain("shutdown");
+        } else if (mode == Mode.DETACHED) {
+            enterGaveUp();
+        } else {
+            maybeStopped();
+        }
+        return this;
+    }
+
+    private void maybeStopped() {
+        if (stopReplyTo != null && mode == Mode.GAVE_UP && acquiring.isEmpty()) {
+            stopReplyTo.tell(new Stopped());
+            stopReplyTo = null;
+        }
+    }
+
+    // ---- Parking while there is no QP -----------------------------------------------------------------
+
+    private void park(Command c) {
+        if (mode == Mode.GAVE_UP) {
+            if (c instanceof RdmaTransport.Invalidate inv) {
+                onInvalidate(inv);
+            } else {
+                failParked(c, stopReplyTo != null ? TransportError.Kind.STOPPED : TransportError.Kind.NOT_CONNECTED,
+                        "not connected: " + gaveUpReason);
+            }
+            return;
+        }
+        final boolean invalidation = c instanceof RdmaTransport.Invalidate;
+        if (!invalidation && (settings.connection().requestWait().isZero()
+                || parked.size() >= settings.connection().requestQueueLimit())) {
+            failParked(c, TransportError.Kind.NOT_CONNECTED, settings.connection().requestWait().isZero()
+                    ? "not connected (request-wait = 0)"
+                    : "not connected, and " + parked.size() + " requests already wait (request-queue-limit)");
+            return;
+        }
+        final long id = nextId++;
+        parked.put(id, c);
+        counters.increment(TransportCounter.REQUESTS_PARKED);
+        if (!invalidation) {
+            timers.startSingleTimer(id, new ParkExpired(id), settings.connection().requestWait());
+        }
+    }
+
+    private void unparkAll() {
+        final List<Command> all = new ArrayList<>(parked.values());
+        for (Long id : parked.keySet()) {
+            timers.cancel(id);
+        }
+        parked.clear();
+        for (Command c : all) {
+            if (c instanceof RdmaTransport.Register r) {
+                onRegister(r);
+            } else if (c instanceof RdmaTransport.Invalidate i) {
+                onInvalidate(i);
+            } else if (c instanceof RdmaTransport.Send s) {
+                onSend(s);
+            }
+        }
+    }
+
+    private Behavior<Command> onParkExpired(ParkExpired m) {
+        final Command c = parked.remove(m.id());
+        if (c != null) {
+            counters.increment(TransportCounter.REQUESTS_EXPIRED);
+            failParked(c, TransportError.Kind.NOT_CONNECTED, "not connected within request-wait ("
+                    + settings.connection().requestWait().toMillis() + " ms)");
+        }
+        return this;
+    }
+
+    private static void failParked(Command c, TransportError.Kind kind, String why) {
+        final TransportError err = new TransportError(kind, why);
+        if (c instanceof RdmaTransport.Register r) {
+            r.replyTo().tell(new RdmaTransport.RegisterFailed(r.cookie(), err));
+        } else if (c instanceof RdmaTransport.Send s && s.replyTo() != null) {
+            s.replyTo().tell(new RdmaTransport.SendFailed(s.cookie(), err));
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private WrSlot slot(long seq) {
+        final WrSlot s = ring[(int) (seq % ring.length)];
+        s.seq = seq;
+        return s;
+    }
+
+    private long wrId(long seq) {
+        return ((epoch & 0x7F_FFFF) << EPOCH_SHIFT) | seq;
+    }
+}

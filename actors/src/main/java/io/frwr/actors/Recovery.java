@@ -1,0 +1,268 @@
+package io.frwr.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.frwr.config.TransportSettings;
+import io.frwr.verbs.FastRegMr;
+import io.frwr.verbs.ProtectionDomain;
+import io.frwr.verbs.VerbsException;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Recovers broken MRs off the hot path: deregister (every rkey of the MR dies, so callers waiting on a
+ * fence are released), allocate a fresh MR (new index, new rkey), hand it back INVALID.
+ *
+ * <p>At most {@code parallelism} recoveries run at once, on a dedicated executor, because dereg and alloc
+ * block in firmware. A failed step is retried with exponential backoff; after {@code max-retries} the MR is
+ * orphaned and the pool replaces it. The queue lives in {@link State}, outside the behavior, so a crash
+ * and restart (the supervisor's backoff) loses no MR: work in flight completes into the restarted actor,
+ * queued and retry-waiting work is picked up again. Flush finishes in-flight work and hands back the rest,
+ * so nothing is being recovered while the pool destroys MRs at shutdown.
+ */
+public final class Recovery {
+    public interface Command { }
+
+    public record Recover(PooledMr mr, String reason) implements Command { }
+
+    public record Flush(ActorRef<Flushed> replyTo) implements Command { }
+
+    public record Flushed(List<PooledMr> handedBack) { }
+
+    public sealed interface Outcome { }
+
+    public record Recovered(PooledMr mr) implements Outcome { }
+
+    public record Orphaned(PooledMr mr, String reason) implements Outcome { }
+
+    private record StepDone(Job job, FastRegMr fresh, Throwable failure) implements Command { }
+
+    private record RetryDue(Job job) implements Command { }
+
+    private enum Step { DEREG, ALLOC }
+
+    private static final class Job {
+        final PooledMr mr;
+        final String reason;
+        Step step = Step.DEREG;
+        int failures;
+
+        Job(PooledMr mr, String reason) {
+            this.mr = mr;
+            this.reason = reason;
+        }
+    }
+
+    /** What survives a restart. Touched only by the Recovery actor (one incarnation at a time). */
+    static final class State {
+        private final ArrayDeque<Job> pending = new ArrayDeque<>();
+        private final Set<Job> inFlight = new HashSet<>();
+        private final Set<Job> waitingRetry = new HashSet<>();
+        private ActorRef<Flushed> flushReplyTo;
+        private final List<PooledMr> handedBack = new ArrayList<>();
+
+        int inFlight() {
+            return inFlight.size();
+        }
+    }
+
+    private Recovery() {
+    }
+
+    static Behavior<Command> create(State state, TransportSettings settings, ProtectionDomain pd, int depth,
+                                    TransportCounters counters, TransportEvents events, ExecutorService executor,
+                                    ActorRef<Outcome> pool) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            final Worker w = new Worker(ctx, timers, state, settings, pd, depth, counters, events, executor, pool);
+            w.resume();
+            return w.behavior();
+        }));
+    }
+
+    private static final class Worker {
+        private final ActorContext<Command> ctx;
+        private final TimerScheduler<Command> timers;
+        private final State state;
+        private final TransportSettings settings;
+        private final ProtectionDomain pd;
+        private final int depth;
+        private final TransportCounters counters;
+        private final TransportEvents events;
+        private final ExecutorService executor;
+        private final ActorRef<Outcome> pool;
+
+        Worker(ActorContext<Command> ctx, TimerScheduler<Command> timers, State state, TransportSettings settings,
+               ProtectionDomain pd, int depth, TransportCounters counters, TransportEvents events,
+               ExecutorService executor, ActorRef<Outcome> pool) {
+            this.ctx = ctx;
+            this.timers = timers;
+            this.state = state;
+            this.settings = settings;
+            this.pd = pd;
+            this.depth = depth;
+            this.counters = counters;
+            this.events = events;
+            this.executor = executor;
+            this.pool = pool;
+        }
+
+        Behavior<Command> behavior() {
+            return Behaviors.receive(Command.class)
+                    .onMessage(Recover.class, this::onRecover)
+                    .onMessage(StepDone.class, this::onStepDone)
+                    .onMessage(RetryDue.class, this::onRetryDue)
+                    .onMessage(Flush.class, this::onFlush)
+                    .build();
+        }
+
+        /** After a (re)start: timers died with the old incarnation, so re-arm them, then fill the workers. */
+        void resume() {
+            for (Job j : state.waitingRetry) {
+                timers.startSingleTimer(j, new RetryDue(j), backoff(j.failures));
+            }
+            dispatch();
+        }
+
+        private Behavior<Command> onRecover(Recover m) {
+            final Job job = new Job(m.mr(), m.reason());
+            if (state.flushReplyTo != null) {
+                state.handedBack.add(job.mr);
+                return Behaviors.same();
+            }
+            state.pending.addLast(job);
+            dispatch();
+            return Behaviors.same();
+        }
+
+        private void dispatch() {
+            final int parallelism = settings.recovery().parallelism();
+            while (state.inFlight.size() < parallelism && !state.pending.isEmpty() && state.flushReplyTo == null) {
+                start(state.pending.pollFirst());
+            }
+        }
+
+        private void start(Job job) {
+            state.inFlight.add(job);
+            final CompletableFuture<FastRegMr> f = CompletableFuture.supplyAsync(() -> {
+                try {
+                    if (job.step == Step.DEREG) {
+                        final FastRegMr old = job.mr.mr();
+                        if (old != null && !old.isDeregistered()) {
+                            pd.deregMr(old);
+                        }
+                        job.mr.deregistered();
+                        job.step = Step.ALLOC;
+                    }
+                    return pd.allocFastRegMr(depth);
+                } catch (VerbsException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }, executor);
+            ctx.pipeToSelf(f, (fresh, failure) -> new StepDone(job, fresh, unwrap(failure)));
+        }
+
+        private static Throwable unwrap(Throwable t) {
+            return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        }
+
+        private Behavior<Command> onStepDone(StepDone m) {
+            final Job job = m.job();
+            state.inFlight.remove(job);
+            if (m.failure() == null) {
+                job.mr.reinitialized(m.fresh());
+                counters.increment(TransportCounter.MRS_RECOVERED);
+                counters.increment(TransportCounter.MRS_ALLOCATED);
+                if (events.active()) {
+                    events.publish(new TransportEvent.MrRecovered(job.mr.slot(), m.fresh().rkey()));
+                }
+                pool.tell(new Recovered(job.mr));
+            } else if (m.failure() instanceof VerbsException e) {
+                job.failures++;
+                if (job.failures > settings.recovery().maxRetries()) {
+                    orphan(job, e);
+                } else {
+                    ctx.getLog().debug("recovery of {} failed at {} (attempt {}): {}", job.mr, job.step, job.failures,
+                            e.getMessage());
+                    state.waitingRetry.add(job);
+                    timers.startSingleTimer(job, new RetryDue(job), backoff(job.failures));
+                }
+            } else {
+                // Not a verbs error: a provider bug. Keep the job first in line and let the supervisor restart us.
+                state.pending.addFirst(job);
+                throw new IllegalStateException("recovery of " + job.mr + " failed unexpectedly", m.failure());
+            }
+            maybeFinishFlush();
+            dispatch();
+            return Behaviors.same();
+        }
+
+        private void orphan(Job job, VerbsException e) {
+            final String why = job.step == Step.DEREG
+                    ? "deregistration failed " + job.failures + " times: " + e.getMessage()
+                    : "allocation of a fresh MR failed " + job.failures + " times: " + e.getMessage();
+            if (job.step == Step.DEREG) {
+                // The MR could not be destroyed, so its rkey may still be live: callers waiting on it are
+                // released, but told that their memory may still be exposed.
+                job.mr.abandoned();
+            }
+            ctx.getLog().error("{} orphaned: {}", job.mr, why);
+            counters.increment(TransportCounter.MRS_ORPHANED);
+            if (events.active()) {
+                events.publish(new TransportEvent.MrOrphaned(job.mr.slot(), why));
+            }
+            pool.tell(new Orphaned(job.mr, why));
+        }
+
+        private Duration backoff(int failures) {
+            final Duration min = settings.recovery().retryBackoffMin();
+            final Duration max = settings.recovery().retryBackoffMax();
+            final long nanos = min.toNanos() << Math.min(20, Math.max(0, failures - 1));
+            return Duration.ofNanos(Math.min(max.toNanos(), nanos));
+        }
+
+        private Behavior<Command> onRetryDue(RetryDue m) {
+            if (state.waitingRetry.remove(m.job())) {
+                if (state.flushReplyTo != null) {
+                    state.handedBack.add(m.job().mr);
+                    maybeFinishFlush();
+                } else {
+                    state.pending.addFirst(m.job());
+                    dispatch();
+                }
+            }
+            return Behaviors.same();
+        }
+
+        private Behavior<Command> onFlush(Flush m) {
+            state.flushReplyTo = m.replyTo();
+            for (Job j : state.pending) {
+                state.handedBack.add(j.mr);
+            }
+            state.pending.clear();
+            for (Job j : state.waitingRetry) {
+                timers.cancel(j);
+                state.handedBack.add(j.mr);
+            }
+            state.waitingRetry.clear();
+            maybeFinishFlush();
+            return Behaviors.same();
+        }
+
+        private void maybeFinishFlush() {
+            if (state.flushReplyTo != null && state.inFlight.isEmpty()) {
+                state.flushReplyTo.tell(new Flushed(List.copyOf(state.handedBack)));
+                state.handedBack.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.frwr.actors;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * One transport's counters. Several actors of the transport bump them; readers take a {@link Snapshot}.
+ * Per instance, never static: several transports in one system keep separate books.
+ */
+public final class TransportCounters {
+    private final AtomicLongArray values = new AtomicLongArray(TransportCounter.values().length);
+
+    public void increment(TransportCounter c) {
+        values.incrementAndGet(c.ordinal());
+    }
+
+    public void add(TransportCounter c, long n) {
+        values.addAndGet(c.ordinal(), n);
+    }
+
+    public long get(TransportCounter c) {
+        return values.get(c.ordinal());
+    }
+
+    public Snapshot snapshot(PoolOccupancy occupancy) {
+        final long[] copy = new long[values.length()];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = values.get(i);
+        }
+        return new Snapshot(copy, occupancy);
+    }
+
+    /** Counter values at one moment, with the pool's occupancy at that moment. */
+    public record Snapshot(long[] values, PoolOccupancy occupancy) {
+        public long get(TransportCounter c) {
+            return values[c.ordinal()];
+        }
+
+        @Override
+        public String toString() {
+            final StringBuilder sb = new StringBuilder();
+            for (TransportCounter c : TransportCounter.values()) {
+                sb.append(c.label()).append('=').append(values[c.ordinal()]).append(' ');
+            }
+            return sb.append(occupancy).toString();
+        }
+    }
+}
