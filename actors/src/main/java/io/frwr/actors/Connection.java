@@ -94,9 +94,10 @@ final class Connection {
                         if (ev instanceof CmEvent.Established est) {
                             timers.cancel(new ConnectTimeout(epoch));
                             up[0] = true;
-                            if (epoch > 1) {
+                            if (counters.get(TransportCounter.CONNECTS) > 0) {
                                 counters.increment(TransportCounter.RECONNECTS);
                             }
+                            counters.increment(TransportCounter.CONNECTS);
                             qpActor.tell(new QueuePairActor.Attach(epoch, est.qp(), est.privateData(), self));
                             return Behaviors.same();
                         }

@@ -92,6 +92,22 @@ final class MrInventory {
         return where.get(p.slot());
     }
 
+    MrAudit audit() {
+        final List<MrAudit.Slot> out = new ArrayList<>(slots.size());
+        for (PooledMr p : slots) {
+            final io.frwr.verbs.FastRegMr mr = p.mr();
+            final MrAudit.Where w = switch (where.get(p.slot())) {
+                case FREE -> MrAudit.Where.FREE;
+                case LENT -> MrAudit.Where.REGISTERED;
+                case RECOVERING -> MrAudit.Where.RECOVERING;
+                case ORPHANED -> MrAudit.Where.ORPHANED;
+                case DESTROYED -> MrAudit.Where.DESTROYED;
+            };
+            out.add(new MrAudit.Slot(p.slot(), w, p.state(), p.generation(), mr == null ? -1 : mr.rkey() & 0xFFFF_FFFFL));
+        }
+        return new MrAudit(occupancy(), List.copyOf(out));
+    }
+
     int freeCount() {
         return free.size();
     }

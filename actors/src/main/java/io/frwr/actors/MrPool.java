@@ -57,6 +57,8 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
 
     public record GetOccupancy(ActorRef<PoolOccupancy> replyTo) implements Command { }
 
+    public record GetAudit(ActorRef<MrAudit> replyTo) implements Command { }
+
     /** Flush recovery, then deregister every MR. */
     public record Shutdown(ActorRef<ShutdownDone> replyTo) implements Command { }
 
@@ -138,6 +140,10 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
                 .onMessage(WaitExpired.class, this::onWaitExpired)
                 .onMessage(GetOccupancy.class, m -> {
                     m.replyTo().tell(inventory.occupancy());
+                    return this;
+                })
+                .onMessage(GetAudit.class, m -> {
+                    m.replyTo().tell(inventory.audit());
                     return this;
                 })
                 .onMessage(Shutdown.class, this::onShutdown)
@@ -232,6 +238,8 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     }
 
     private Behavior<Command> onRecover(Recover m) {
+        getContext().getLog().debug("recover {} (mapped gen {}, where {}): {}", m.mr(), m.generation(),
+                inventory.where(m.mr()), m.reason());
         if (m.mr().generation() == m.generation() && inventory.where(m.mr()) == MrInventory.Where.LENT) {
             sendToRecovery(m.mr(), m.reason());
             publishGauge();

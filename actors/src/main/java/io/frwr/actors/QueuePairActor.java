@@ -121,6 +121,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private final List<BlockedInvalidate> fenceAfterDrain = new ArrayList<>();
 
     private Mode mode = Mode.DETACHED;
+    private boolean polling;
+    private byte[] peerPrivateData = new byte[0];
     private QueuePair qp;
     private long epoch;
     private ActorRef<Connection.Command> connection;
@@ -161,6 +163,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 .onMessage(RdmaTransport.Send.class, this::onSend)
                 .onMessage(RdmaTransport.Subscribe.class, m -> {
                     subscribers.add(m.subscriber());
+                    if (mode == Mode.UP) {
+                        m.subscriber().tell(new RdmaTransport.ConnectionUp(epoch, peerPrivateData));
+                    }
                     return this;
                 })
                 .onMessage(PoolReply.class, this::onPoolReply)
@@ -383,6 +388,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void fenceByRecovery(MappedMr mm, Fence fence, String reason) {
         counters.increment(TransportCounter.FENCED_BY_RECOVERY);
+        getContext().getLog().debug("fencing {} by recovery: {}", mm.mr(), reason);
         mm.mr().fenceOnDeregistration(fence, mm.generation());
         pool.tell(new MrPool.Recover(mm.mr(), mm.generation(), reason));
     }
@@ -431,6 +437,15 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     // ---- Send -----------------------------------------------------------------------------------------
 
     private Behavior<Command> onSend(RdmaTransport.Send s) {
+        if (s.epoch() != 0 && (mode != Mode.UP || s.epoch() != epoch)) {
+            // Written for a connection that is gone: its rkeys may be dead, so it must not go out on another.
+            if (s.replyTo() != null) {
+                s.replyTo().tell(new RdmaTransport.SendFailed(s.cookie(), new TransportError(
+                        TransportError.Kind.CONNECTION_LOST, "the message was built for connection " + s.epoch()
+                        + ", which is gone")));
+            }
+            return this;
+        }
         if (mode != Mode.UP) {
             park(s);
         } else if (!blocked.isEmpty() || !sq.fits(1)) {
@@ -496,6 +511,22 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     /** Poll until empty, re-arm, poll once more: a completion may land between the last poll and the arm. */
     private void pollCq() {
+        if (polling) {
+            return; // called from inside the loop below (a completion started a drain): the loop goes on
+        }
+        polling = true;
+        try {
+            pollCqLoop();
+        } finally {
+            polling = false;
+        }
+        runBlocked();
+        if (mode == Mode.DRAINING && sq.outstanding() == 0) {
+            finishDrain(false);
+        }
+    }
+
+    private void pollCqLoop() {
         final QueuePair q = qp;
         while (q == qp) {
             wcs.clear();
@@ -510,10 +541,6 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             for (int i = 0; i < wcs.size() && q == qp; i++) {
                 onCompletion(wcs.get(i));
             }
-        }
-        runBlocked();
-        if (mode == Mode.DRAINING && sq.outstanding() == 0) {
-            finishDrain(false);
         }
     }
 
@@ -652,6 +679,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         if (events.active()) {
             events.publish(new TransportEvent.Connected(epoch, epoch > 1));
         }
+        peerPrivateData = a.privateData();
         final RdmaTransport.ConnectionUp up = new RdmaTransport.ConnectionUp(epoch, a.privateData());
         for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
             s.tell(up);

@@ -67,9 +67,17 @@ public final class RdmaTransport {
     /** {@code fenced} is false only if an MR could not be deregistered: its memory may still be exposed. */
     public record Invalidated(Registration registration, boolean fenced) { }
 
-    /** SEND the gathered bytes; {@code replyTo} may be null (then the SEND is signaled only as needed). */
-    public record Send(List<Segment> sgl, long cookie, ActorRef<SendReply> replyTo)
-            implements Command, QueuePairActor.Command { }
+    /**
+     * SEND the gathered bytes; {@code replyTo} may be null (then the SEND is signaled only as needed).
+     * A non-zero {@code epoch} binds the message to that connection: if it is gone, the Send fails with
+     * CONNECTION_LOST instead of carrying stale rkeys onto the next one.
+     */
+    public record Send(List<Segment> sgl, long cookie, ActorRef<SendReply> replyTo, long epoch)
+            implements Command, QueuePairActor.Command {
+        public Send(List<Segment> sgl, long cookie, ActorRef<SendReply> replyTo) {
+            this(sgl, cookie, replyTo, 0);
+        }
+    }
 
     public sealed interface SendReply {
         long cookie();
@@ -95,6 +103,9 @@ public final class RdmaTransport {
     public record WatchEvents(ActorRef<TransportEvent> watcher) implements Command { }
 
     public record GetCounters(ActorRef<TransportCounters.Snapshot> replyTo) implements Command { }
+
+    /** Every MR slot: where it is and in which state (for invariant checkers). */
+    public record GetAudit(ActorRef<MrAudit> replyTo) implements Command { }
 
     /** Drain, flush recovery, deregister every MR, stop. */
     public record Shutdown(ActorRef<ShutdownComplete> replyTo) implements Command { }
@@ -155,6 +166,10 @@ public final class RdmaTransport {
                     })
                     .onMessage(GetCounters.class, m -> {
                         m.replyTo().tell(counters.snapshot(gauge.get()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(GetAudit.class, m -> {
+                        pool.tell(new MrPool.GetAudit(m.replyTo()));
                         return Behaviors.same();
                     })
                     .onMessage(Shutdown.class, m -> {

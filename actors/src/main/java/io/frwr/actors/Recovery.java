@@ -152,6 +152,7 @@ public final class Recovery {
         }
 
         private void start(Job job) {
+            ctx.getLog().debug("recovering {} ({}), step {}", job.mr, job.reason, job.step);
             state.inFlight.add(job);
             final CompletableFuture<FastRegMr> f = CompletableFuture.supplyAsync(() -> {
                 try {

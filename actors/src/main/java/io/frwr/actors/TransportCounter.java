@@ -25,6 +25,7 @@ public enum TransportCounter {
     QP_ERRORS("qp_errors", "times a QP entered ERROR"),
     DRAINS("drains", "send-queue drains completed"),
     DRAIN_TIMEOUTS("drain_timeouts", "drains ended by the drain timeout"),
+    CONNECTS("connects", "connections established"),
     RECONNECTS("reconnects", "connections established after the first"),
     CONNECT_FAILURES("connect_failures", "connection attempts that failed"),
     SQ_FULL_WAITS("empty_sendctx_q", "requests that waited for send-queue slots"),

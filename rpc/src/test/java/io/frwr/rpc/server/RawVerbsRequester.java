@@ -1,0 +1,174 @@
+package io.frwr.rpc.server;
+
+import io.frwr.rpc.rdma.CmPrivateMessage;
+import io.frwr.verbs.Access;
+import io.frwr.verbs.CmEvent;
+import io.frwr.verbs.CompletionQueue;
+import io.frwr.verbs.ConnectParams;
+import io.frwr.verbs.DmaBuffer;
+import io.frwr.verbs.FastRegMr;
+import io.frwr.verbs.PageList;
+import io.frwr.verbs.ProtectionDomain;
+import io.frwr.verbs.QueuePair;
+import io.frwr.verbs.RdmaDevice;
+import io.frwr.verbs.RecvWr;
+import io.frwr.verbs.SendWr;
+import io.frwr.verbs.WcStatus;
+import io.frwr.verbs.WorkCompletion;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A requester written with raw verbs, as a test needs it: one connection, one receive buffer at a time,
+ * FAST_REG'd chunks, blocking waits bounded only as a hang guard.
+ */
+final class RawVerbsRequester implements AutoCloseable {
+    static final int RECV_SIZE = 256 * 1024;
+    private static final long HANG_GUARD_SECONDS = 30;
+
+    private final RdmaDevice device;
+    private final ProtectionDomain pd;
+    private final CompletionQueue sendCq;
+    private final CompletionQueue recvCq;
+    private final DmaBuffer recvBuffer;
+    private final DmaBuffer sendBuffer;
+    private final Semaphore notified = new Semaphore(0);
+    private final CompletableFuture<CmEvent> established = new CompletableFuture<>();
+    final CompletableFuture<CmEvent> disconnected = new CompletableFuture<>();
+    private final List<DmaBuffer> mapped = new ArrayList<>();
+    private final QueuePair qp;
+    final CmPrivateMessage serverPrivate;
+    private long nextWrId = 100;
+    private int nextKey = 1;
+
+    RawVerbsRequester(RdmaDevice device, String serverAddress, boolean offerRemoteInvalidation) throws Exception {
+        this.device = device;
+        this.pd = device.allocPd();
+        this.sendCq = device.createCq(64);
+        this.recvCq = device.createCq(8);
+        sendCq.setNotificationHandler(notified::release);
+        recvCq.setNotificationHandler(notified::release);
+        this.recvBuffer = map(RECV_SIZE);
+        this.sendBuffer = map(RECV_SIZE);
+        final byte[] pd8797 = CmPrivateMessage.of(offerRemoteInvalidation, RECV_SIZE, RECV_SIZE).encode();
+        device.connectionManager().connect(serverAddress, new ConnectParams(pd, sendCq, recvCq, 64, 8, pd8797,
+                Duration.ofSeconds(HANG_GUARD_SECONDS)), ev -> {
+            if (ev instanceof CmEvent.Disconnected) {
+                disconnected.complete(ev);
+            } else {
+                established.complete(ev);
+            }
+        });
+        final CmEvent ev = established.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+        if (!(ev instanceof CmEvent.Established e)) {
+            throw new IllegalStateException("connect failed: " + ev);
+        }
+        this.qp = e.qp();
+        this.serverPrivate = CmPrivateMessage.decode(e.privateData()).orElse(null);
+        qp.postRecv(new RecvWr(1, recvBuffer.segment(0, RECV_SIZE)));
+    }
+
+    DmaBuffer map(int bytes) throws Exception {
+        final DmaBuffer b = device.mapBuffer(ByteBuffer.allocateDirect(bytes));
+        mapped.add(b);
+        return b;
+    }
+
+    /** A registered chunk: the MR, the rkey FAST_REG installed, and the iova a peer addresses. */
+    record Registered(FastRegMr mr, int rkey, long iova, int length) {
+    }
+
+    /** FAST_REG {@code length} bytes of {@code buffer}, signaled so a failure shows, and wait for it. */
+    Registered register(DmaBuffer buffer, int length, int access) throws Exception {
+        final int pageSize = device.attributes().pageSize();
+        final FastRegMr mr = pd.allocFastRegMr(length / pageSize + 2);
+        return reregister(mr, buffer, length, access);
+    }
+
+    Registered reregister(FastRegMr mr, DmaBuffer buffer, int length, int access) throws Exception {
+        mr.updateKey(nextKey++);
+        final PageList pages = PageList.of(device.attributes().pageSize(), false, new long[] {buffer.address()},
+                new int[] {length});
+        final long id = nextWrId++;
+        qp.postSend(new SendWr.FastReg(id, true, mr, pages, mr.rkey(), access | Access.LOCAL_WRITE));
+        final WorkCompletion wc = awaitSend(id);
+        if (wc.status() != WcStatus.SUCCESS) {
+            throw new IllegalStateException("FAST_REG failed: " + wc);
+        }
+        return new Registered(mr, mr.rkey(), pages.iova(), length);
+    }
+
+    /** SEND the bytes and wait for the RECV that answers; the receive is re-posted before returning. */
+    Received call(byte[] message) throws Exception {
+        sendBuffer.buffer().put(0, message);
+        final long id = nextWrId++;
+        qp.postSend(new SendWr.Send(id, true, List.of(sendBuffer.segment(0, message.length))));
+        final WorkCompletion sent = awaitSend(id);
+        if (sent.status() != WcStatus.SUCCESS) {
+            throw new IllegalStateException("SEND failed: " + sent);
+        }
+        final WorkCompletion wc = await(recvCq, -1);
+        if (wc.status() != WcStatus.SUCCESS) {
+            throw new IllegalStateException("RECV failed: " + wc);
+        }
+        final byte[] reply = new byte[wc.byteLen()];
+        recvBuffer.buffer().get(0, reply);
+        qp.postRecv(new RecvWr(1, recvBuffer.segment(0, RECV_SIZE)));
+        return new Received(reply, wc);
+    }
+
+    record Received(byte[] bytes, WorkCompletion completion) {
+        ByteBuffer buffer() {
+            return ByteBuffer.wrap(bytes);
+        }
+    }
+
+    private WorkCompletion awaitSend(long wrId) throws Exception {
+        return await(sendCq, wrId);
+    }
+
+    /** Poll, arm, poll again, then wait for the notification; {@code wrId} -1 takes any completion. */
+    private WorkCompletion await(CompletionQueue cq, long wrId) throws Exception {
+        final List<WorkCompletion> got = new ArrayList<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_GUARD_SECONDS);
+        while (System.nanoTime() < deadline) {
+            got.clear();
+            cq.poll(got, 16);
+            for (WorkCompletion wc : got) {
+                if (wrId < 0 || wc.wrId() == wrId) {
+                    return wc;
+                }
+            }
+            if (!got.isEmpty()) {
+                continue;
+            }
+            cq.requestNotify();
+            cq.poll(got, 16);
+            for (WorkCompletion wc : got) {
+                if (wrId < 0 || wc.wrId() == wrId) {
+                    return wc;
+                }
+            }
+            if (got.isEmpty()) {
+                notified.tryAcquire(1, TimeUnit.SECONDS);
+            }
+        }
+        throw new IllegalStateException("no completion within the hang guard");
+    }
+
+    void disconnect() {
+        qp.disconnect();
+    }
+
+    @Override
+    public void close() {
+        qp.disconnect();
+        mapped.forEach(device::unmapBuffer);
+    }
+}
