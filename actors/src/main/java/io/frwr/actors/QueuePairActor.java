@@ -88,6 +88,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private enum Mode { DETACHED, UP, DRAINING, SETTLING, GAVE_UP }
 
     private static final long RECV_BIT = 1L << 63;
+    private static final long DRAIN_MARKER_BIT = 1L << 62;
     private static final int EPOCH_SHIFT = 40;
     private static final long SEQ_MASK = (1L << EPOCH_SHIFT) - 1;
     private static final int POLL_BATCH = 64;
@@ -546,8 +547,13 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void onCompletion(WorkCompletion wc) {
         final long id = wc.wrId();
-        if (((id & ~RECV_BIT) >>> EPOCH_SHIFT) != (epoch & 0x7F_FFFF)) {
+        if (((id & ~(RECV_BIT | DRAIN_MARKER_BIT)) >>> EPOCH_SHIFT) != (epoch & 0x7F_FFFF)) {
             return; // a previous connection's completion, already settled by its drain
+        }
+        if ((id & DRAIN_MARKER_BIT) != 0) {
+            // Every WR before the marker that did not flush has executed: retire them as succeeded.
+            retireSucceeded(sq.posted());
+            return;
         }
         if ((id & RECV_BIT) != 0) {
             onRecvCompletion(wc, (int) (id & SEQ_MASK));
@@ -721,7 +727,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             }
         }
         blocked.clear();
-        qp.moveToError();
+        qp.drainSendQueue(DRAIN_MARKER_BIT | ((epoch & 0x7F_FFFF) << EPOCH_SHIFT));
         timers.startSingleTimer(new DrainTimeout(epoch), settings.connection().drainTimeout());
         pollCq();
     }

@@ -32,8 +32,16 @@ public interface QueuePair {
 
     void postRecv(RecvWr wr) throws VerbsException;
 
-    /** ib_drain's first step: force ERROR so that everything outstanding flushes. */
+    /** Force ERROR so that everything outstanding flushes. */
     void moveToError();
+
+    /**
+     * ib_drain_sq: move to ERROR if not there yet, then complete a marker (wr_id {@code markerWrId}, opcode
+     * SEND, status WR_FLUSH_ERR) on the send CQ after every WR posted before it has completed or flushed.
+     * Unsignaled WRs that executed never produce a completion of their own; the marker is how a consumer
+     * learns that they are done, so a drain can end without waiting for a timeout.
+     */
+    void drainSendQueue(long markerWrId);
 
     /** rdma_disconnect: ERROR here, DISCONNECTED event at both ends. */
     void disconnect();

@@ -2,6 +2,7 @@ package io.frwr.verbs.disni;
 
 import io.frwr.verbs.CompletionQueue;
 import io.frwr.verbs.Errno;
+import io.frwr.verbs.Opcode;
 import io.frwr.verbs.PostSendException;
 import io.frwr.verbs.QpState;
 import io.frwr.verbs.QueuePair;
@@ -166,6 +167,30 @@ final class DisniQueuePair implements QueuePair {
     @Override
     public void disconnect() {
         moveToError();
+    }
+
+    /**
+     * ib_drain_sq's trick: a signaled zero-length SEND posted to the QP in ERROR flushes after every WR
+     * before it, so its flush completion tells the consumer that unsignaled WRs which never completed had
+     * executed. Held WRs are flushed here in order, so the marker goes behind them.
+     */
+    @Override
+    public void drainSendQueue(long markerWrId) {
+        moveToError();
+        synchronized (lock) {
+            final SendWr marker = new SendWr.Send(markerWrId, true, List.of());
+            if (emulationRunning) {
+                held.addLast(marker); // flushed in order when the emulated head finishes
+                return;
+            }
+            try {
+                postNative(marker, 0);
+            } catch (PostSendException e) {
+                LOG.warn("QP 0x{}: drain marker could not be posted ({}); completing it without the native flush",
+                        Integer.toHexString(qpNum()), e.getMessage());
+                sendCq.deliver(WorkCompletion.of(markerWrId, Opcode.SEND, WcStatus.WR_FLUSH_ERR, qpNum()));
+            }
+        }
     }
 
     /** The CM reported DISCONNECTED or DEVICE_REMOVAL: the native QP is already in ERROR. */

@@ -279,4 +279,21 @@ class DisniQueuePairTest {
         assertEquals(WcStatus.LOC_PROT_ERR, emulation.fastReg(fastReg(2, contiguous())),
                 "a deregistered MR cannot be used again");
     }
+
+    @Test
+    void drainPostsAMarkerThatFlushesBehindEveryEarlierWr() throws Exception {
+        qp.postSend(List.of(new SendWr.Send(1, false, List.of()), new SendWr.Send(2, false, List.of())));
+        qp.drainSendQueue(99);
+        assertEquals(io.frwr.verbs.QpState.ERROR, qp.state());
+        assertEquals(3, nativeQp.posted.size(), "the marker is posted to the QP in ERROR, behind the two SENDs");
+        final NativeSendWr marker = nativeQp.posted.get(2);
+        // The native QP flushes the marker; the first unsignaled SEND had executed, the second flushes first.
+        qp.onNativeCompletion(new NativeCompletion(nativeQp.posted.get(1).wrId(), IbvNumbers.WC_WR_FLUSH_ERR,
+                IbvNumbers.WC_SEND, 0, 0, 0, 0x42, 0));
+        qp.onNativeCompletion(new NativeCompletion(marker.wrId(), IbvNumbers.WC_WR_FLUSH_ERR, IbvNumbers.WC_SEND,
+                0, 0, 0, 0x42, 0));
+        final List<WorkCompletion> wcs = drain(sendCq);
+        assertEquals(List.of(2L, 99L), wcs.stream().map(WorkCompletion::wrId).toList());
+        assertEquals(WcStatus.WR_FLUSH_ERR, wcs.get(1).status());
+    }
 }

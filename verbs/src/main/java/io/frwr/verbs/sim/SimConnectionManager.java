@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  *   <li>ConnectError: ECONNREFUSED without a listener; EINVAL for parameters this endpoint cannot create a QP
  *   with (PD or CQ of another device, more WRs than max_qp_wr); ETIMEDOUT if {@code params.timeout()} passes
  *   before the listener answers.</li>
+ *   <li>Disconnected: after disconnect(), moveToError() or any error of either QP, at both ends, once; it is
+ *   delivered only after every flush completion of both QPs has been generated, so a drain may end on it.</li>
  * </ul>
  */
 public final class SimConnectionManager implements ConnectionManager {

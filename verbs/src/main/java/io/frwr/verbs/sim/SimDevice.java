@@ -392,6 +392,21 @@ public final class SimDevice implements RdmaDevice {
     }
 
     /** The MR that a remote access under {@code rkey} resolved to, set by {@link #checkRemote}. */
+    /**
+     * True if a remote access with exactly this rkey (index and key byte) would find a valid MR here: what a
+     * checker asks when a caller was told its memory is safe.
+     */
+    public boolean isRkeyLive(int rkey) {
+        fabric.lock.lock();
+        try {
+            final SimMr mr = mrs.get(io.frwr.verbs.RKey.index(rkey));
+            return mr != null && !mr.deregistered && mr.valid
+                    && io.frwr.verbs.RKey.keyByte(rkey) == io.frwr.verbs.RKey.keyByte(mr.hwRkey);
+        } finally {
+            fabric.lock.unlock();
+        }
+    }
+
     SimMr resolved;
 
     /**

@@ -46,12 +46,14 @@ import java.util.List;
  *   both ends. Disconnected is delivered only after every flush completion of both QPs has been generated:
  *   a WR that still has no completion when Disconnected arrives executed successfully, unsignaled. (Real
  *   verbs let ib_drain_qp post a marker WR to the ERROR QP to learn this; here posting after ERROR is
- *   ENOTCONN, so Disconnected is that marker.)</li>
+ *   ENOTCONN; {@link #drainSendQueue} completes such a marker, and Disconnected comes after it.)</li>
  *   <li>LOCAL_INV needs an existing MR of this endpoint, in this QP's PD, whose installed key byte matches the
  *   WR's rkey; invalidating an MR that is already invalid succeeds (recovery may invalidate twice).
  *   SEND_WITH_INV is stricter: the target MR must be valid (else REM_ACCESS_ERR).</li>
  *   <li>rnr_retry = 0: a SEND that finds no posted RECV at the peer completes RNR_RETRY_EXC_ERR at once
  *   (never a silent drop, never a wait for a RECV).</li>
+ *   <li>{@link #drainSendQueue} completes a marker after every flush of the send queue: the consumer's
+ *   signal that WRs which never completed had executed (unsignaled).</li>
  *   <li>postRecv is accepted from INIT on; postSend only in RTS.</li>
  * </ul>
  */
@@ -85,6 +87,8 @@ public final class SimQueuePair extends SimLane implements QueuePair {
     private long lastDue;
     private int breakAfter = -1;
     private String errorCause;
+    /** wr_ids of drainSendQueue markers to complete after the next flush. */
+    private long[] drainMarkers = new long[0];
 
     SimQueuePair(SimFabric fabric, SimDevice device, ConnectParams params, SimConnection connection) {
         super(fabric.newLaneId());
@@ -210,6 +214,33 @@ public final class SimQueuePair extends SimLane implements QueuePair {
         fabric.lock.lock();
         try {
             enterError("moveToError");
+        } finally {
+            fabric.unlockAndNotify();
+        }
+    }
+
+    /**
+     * ib_drain_sq: the QP goes to ERROR (and so does its peer) if it is not there yet; then, after the flush
+     * completion of every WR posted before, a marker completes on the send CQ: {@code markerWrId}, SEND,
+     * WR_FLUSH_ERR. In FREE mode (or inside a fabric event) that happens before this method returns; in
+     * STEPPED mode at the next step(). When this call is what moves the QP to ERROR, Disconnected comes after
+     * the marker. Calling it again, on a QP already in ERROR, gives another marker.
+     */
+    @Override
+    public void drainSendQueue(long markerWrId) {
+        fabric.lock.lock();
+        try {
+            drainMarkers = java.util.Arrays.copyOf(drainMarkers, drainMarkers.length + 1);
+            drainMarkers[drainMarkers.length - 1] = markerWrId;
+            if (state != QpState.ERROR) {
+                enterError("drainSendQueue");
+            } else if (fabric.mode == SimMode.FREE || fabric.insideEvent) {
+                flushAll();
+            } else if (!flushPending) {
+                flushPending = true;
+                flushDue = fabric.now();
+                fabric.activate(this);
+            }
         } finally {
             fabric.unlockAndNotify();
         }
@@ -416,6 +447,9 @@ public final class SimQueuePair extends SimLane implements QueuePair {
             if (fabric.tracing()) {
                 fabric.traceAppend(tracePrefix()).traceAppend(" FLUSH ").traceAppend(sq.size())
                         .traceAppend(" send, ").traceAppend(rq.size()).traceAppend(" recv");
+                if (drainMarkers.length > 0) {
+                    fabric.traceAppend(", ").traceAppend(drainMarkers.length).traceAppend(" drain marker");
+                }
             }
             flushAll();
             return;
@@ -465,6 +499,13 @@ public final class SimQueuePair extends SimLane implements QueuePair {
         }
         sqOutstanding -= unsignaledExecuted;
         unsignaledExecuted = 0;
+        if (drainMarkers.length > 0) {
+            final long[] markers = drainMarkers;
+            drainMarkers = new long[0];
+            for (long id : markers) {
+                fabric.complete(sendCq, WorkCompletion.of(id, Opcode.SEND, WcStatus.WR_FLUSH_ERR, qpNum), this);
+            }
+        }
         flushPending = false;
         fabric.deactivateIfIdle(this);
         if (connection != null) {
