@@ -271,7 +271,8 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
         count(c.layout);
         c.phase = PendingCall.Phase.SENT;
         c.sendInFlight = true;
-        transport.tell(new RdmaTransport.Send(List.of(sendBuffers.segment(c.sendSlot, length)), c.id, sendAdapter));
+        // Bound to this connection: its chunks carry this connection's rkeys, which may be dead on the next.
+        transport.tell(new RdmaTransport.Send(List.of(sendBuffers.segment(c.sendSlot, length)), c.id, sendAdapter, epoch));
     }
 
     private void count(CallLayout layout) {
