@@ -23,6 +23,10 @@ final class CrashingDevice implements RdmaDevice {
         this.crashes = new AtomicInteger(crashes);
     }
 
+    int crashesLeft() {
+        return Math.max(0, crashes.get());
+    }
+
     public DeviceAttributes attributes() {
         return d.attributes();
     }
