@@ -264,6 +264,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         final List<MappedMr> mapped = new ArrayList<>(job.chunks());
         final List<List<Handle>> handles = new ArrayList<>(job.plans().size());
         final long firstSeq = sq.posted() + 1;
+        final boolean rkeyAtCompletion = anyRkeyChosenAtRegistration(mrs);
         int next = 0;
         for (int c = 0; c < job.plans().size(); c++) {
             final int access = job.request().chunks().get(c).direction().access();
@@ -279,7 +280,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 final WrSlot slot = slot(seq);
                 slot.opcode = Opcode.FAST_REG;
                 slot.mr = m;
-                chain.add(new SendWr.FastReg(wrId(seq), sq.signal(seq, false), mr, plan.pageList(), rkey, access));
+                chain.add(new SendWr.FastReg(wrId(seq), sq.signal(seq, rkeyAtCompletion), mr, plan.pageList(), rkey,
+                        access));
                 mapped.add(m);
                 chunkHandles.add(new Handle(rkey, plan.length(), plan.iova()));
             }
@@ -313,6 +315,13 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             }
             return;
         }
+        if (rkeyAtCompletion) {
+            final PendingRegistration pr = new PendingRegistration(job.request(), handles, mapped, reserved);
+            for (int i = 0; i < mapped.size(); i++) {
+                slot(firstSeq + i).pendingRegistration = pr;
+            }
+            return; // answered when the last FAST_REG completed, with the rkeys the provider chose
+        }
         counters.increment(TransportCounter.REGISTRATIONS);
         counters.add(TransportCounter.CHUNKS_REGISTERED, mapped.size());
         if (events.active()) {
@@ -322,6 +331,39 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         }
         final Registration reg = new Registration(nextId++, List.copyOf(handles), mapped, reserved);
         job.request().replyTo().tell(new RdmaTransport.Registered(job.request().cookie(), reg));
+    }
+
+    private static boolean anyRkeyChosenAtRegistration(List<PooledMr> mrs) {
+        for (PooledMr p : mrs) {
+            if (p.mr().rkeyChosenAtRegistration()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One FAST_REG of a registration whose rkeys the provider chooses has completed (or failed). */
+    private void pendingRegistrationStep(PendingRegistration pr, String failure) {
+        if (!pr.completed(failure)) {
+            return;
+        }
+        if (pr.failure() == null) {
+            final List<MappedMr> installed = pr.installed();
+            counters.increment(TransportCounter.REGISTRATIONS);
+            counters.add(TransportCounter.CHUNKS_REGISTERED, installed.size());
+            final Registration reg = new Registration(nextId++, PendingRegistration.withRkeys(pr.plannedHandles,
+                    installed), installed, pr.reserved);
+            pr.request.replyTo().tell(new RdmaTransport.Registered(pr.request.cookie(), reg));
+            return;
+        }
+        // Never handed out: nobody will invalidate it, so its MRs go to recovery (no WR on them is pending now).
+        for (MappedMr m : pr.mapped) {
+            pool.tell(new MrPool.Recover(m.mr(), m.generation(), "registration failed: " + pr.failure()));
+        }
+        if (!pr.reserved.isEmpty()) {
+            pool.tell(new MrPool.Release(pr.reserved));
+        }
+        failRegister(pr.request, TransportError.Kind.CONNECTION_LOST, "FAST_REG " + pr.failure());
     }
 
     private void failRegister(RdmaTransport.Register r, TransportError.Kind kind, String message) {
@@ -592,7 +634,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void succeeded(WrSlot slot) {
         if (slot.opcode == Opcode.FAST_REG) {
-            if (slot.recoverOnRetire) {
+            if (slot.pendingRegistration != null) {
+                pendingRegistrationStep(slot.pendingRegistration, null);
+            } else if (slot.recoverOnRetire) {
                 pool.tell(new MrPool.Recover(slot.mr.mr(), slot.mr.generation(), "registration failed to post"));
             }
         } else if (slot.opcode == Opcode.LOCAL_INV) {
@@ -612,7 +656,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             if (mm.mr().generation() == mm.generation()) {
                 mm.mr().setState(MrState.STALE);
             }
-            if (slot.opcode == Opcode.LOCAL_INV) {
+            if (slot.pendingRegistration != null) {
+                pendingRegistrationStep(slot.pendingRegistration, "completed with " + status);
+            } else if (slot.opcode == Opcode.LOCAL_INV) {
                 // Not fenced: the rkey may still work. Only deregistration (recovery) releases the caller.
                 counters.increment(TransportCounter.FENCED_BY_RECOVERY);
                 mm.mr().fenceOnDeregistration(slot.fence, mm.generation());

@@ -18,7 +18,11 @@ final class WrSlot {
     /** A FAST_REG of a registration that failed to post completely: recover the MR once the WR retired. */
     boolean recoverOnRetire;
 
+    /** A FAST_REG whose registration is answered only when its rkey is known (provider picks the rkey). */
+    PendingRegistration pendingRegistration;
+
     void clear() {
+        pendingRegistration = null;
         opcode = null;
         mr = null;
         fence = null;

@@ -275,4 +275,26 @@ class TransportActorsTest {
         assertEquals("frwr-transport.recovery.parallelism = 0: must be between 1 and 1024", e.getMessage());
         assertFalse(e.getMessage().isEmpty());
     }
+
+    @Test
+    void whereTheProviderChoosesTheRkeyTheHandlesWaitForTheFastRegCompletion() throws Exception {
+        try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE, "", RkeyAtCompletionDevice::new)) {
+            f.awaitUp();
+            final Segment seg = f.segment(8192);
+            final TestProbe<RdmaTransport.RegisterReply> p = f.kit.createTestProbe(RdmaTransport.RegisterReply.class);
+            f.transport.tell(new RdmaTransport.Register(List.of(ChunkRequest.of(Direction.PEER_WRITES, seg)), 5,
+                    p.getRef()));
+            f.kit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+                assertTrue(f.fabric.pendingEvents() > 0, "FAST_REG not posted yet");
+                return null;
+            });
+            p.expectNoMessage(Duration.ofMillis(50)); // posted but not executed: no handle may leave yet
+            final RdmaTransport.Registered ok = assertInstanceOf(RdmaTransport.Registered.class,
+                    f.await(p, RdmaTransport.RegisterReply.class));
+            final Handle h = ok.registration().chunk(0).get(0);
+            assertTrue(f.client.isRkeyLive(h.rkey()), "the handle must carry the rkey the registration installed");
+            assertTrue(f.await(f.invalidate(ok.registration()), RdmaTransport.Invalidated.class).fenced());
+            assertFalse(f.client.isRkeyLive(h.rkey()));
+        }
+    }
 }

@@ -19,4 +19,14 @@ public interface FastRegMr {
 
     /** True once deregistered; a deregistered MR cannot be used again. */
     boolean isDeregistered();
+
+    /**
+     * True where the provider cannot fast-register and chooses the rkey when the registration executes
+     * (DiSNI's ibv_reg_mr): {@link #rkey()} is the key to advertise only after the FAST_REG completed, and
+     * the key byte given to {@link #updateKey} is not used. Consumers must then signal the FAST_REG and wait
+     * for its completion before handing the rkey to a peer.
+     */
+    default boolean rkeyChosenAtRegistration() {
+        return false;
+    }
 }

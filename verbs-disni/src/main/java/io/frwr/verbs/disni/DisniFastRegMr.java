@@ -48,6 +48,12 @@ final class DisniFastRegMr implements FastRegMr {
         rkey = RKey.withKeyByte(rkey, keyByte);
     }
 
+    /** ibv_reg_mr picks the rkey: it is known only once the emulated FAST_REG has run. */
+    @Override
+    public boolean rkeyChosenAtRegistration() {
+        return true;
+    }
+
     @Override
     public boolean isDeregistered() {
         return deregistered;
