@@ -278,7 +278,7 @@ class TransportActorsTest {
 
     @Test
     void whereTheProviderChoosesTheRkeyTheHandlesWaitForTheFastRegCompletion() throws Exception {
-        try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE, "", RkeyAtCompletionDevice::new)) {
+        try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE, "", WrappedDevice::rkeyChosenAtRegistration)) {
             f.awaitUp();
             final Segment seg = f.segment(8192);
             final TestProbe<RdmaTransport.RegisterReply> p = f.kit.createTestProbe(RdmaTransport.RegisterReply.class);
@@ -295,6 +295,24 @@ class TransportActorsTest {
             assertTrue(f.client.isRkeyLive(h.rkey()), "the handle must carry the rkey the registration installed");
             assertTrue(f.await(f.invalidate(ok.registration()), RdmaTransport.Invalidated.class).fenced());
             assertFalse(f.client.isRkeyLive(h.rkey()));
+        }
+    }
+
+    @Test
+    void aDrainWhoseMarkerNeverComesEndsAtTheDrainTimeout() throws Exception {
+        try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE,
+                "frwr-transport.connection.drain-timeout = 2s", WrappedDevice::withoutDrainMarker)) {
+            f.awaitUp();
+            final Registration reg = f.register(Direction.PEER_WRITES, f.segment(4096)).registration();
+            f.stepAll(); // the unsignaled FAST_REG executes: without a marker nothing will ever retire it
+            f.fabric.faults().breakQp(f.clientQp());
+            f.await(f.events, TransportEvent.DrainStarted.class);
+            final TransportEvent.DrainFinished done = f.await(f.events, TransportEvent.DrainFinished.class);
+            assertTrue(done.timedOut());
+            assertEquals(1, f.counters().get(TransportCounter.DRAIN_TIMEOUTS));
+            f.awaitUp();
+            assertTrue(f.await(f.invalidate(reg), RdmaTransport.Invalidated.class).fenced());
+            assertTrue(f.awaitPoolQuiet(16).occupancy().conserved());
         }
     }
 }

@@ -24,22 +24,38 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A device whose MRs say their rkey is chosen when the registration executes, as DiSNI's are; the
- * wrappers are peeled off before WRs reach the simulated fabric underneath.
+ * A device that behaves like a different provider over the simulated fabric: its MRs may say their rkey
+ * is chosen when the registration executes (as DiSNI's are), and its QPs may never deliver the drain
+ * marker (a provider that cannot post to an ERROR QP). The wrappers are peeled off before WRs reach the
+ * fabric underneath.
  */
-final class RkeyAtCompletionDevice implements RdmaDevice {
+final class WrappedDevice implements RdmaDevice {
     private final RdmaDevice d;
+    private final boolean rkeyChosenAtRegistration;
+    private final boolean dropDrainMarker;
     private ProtectionDomain realPd;
 
-    RkeyAtCompletionDevice(RdmaDevice d) {
+    WrappedDevice(RdmaDevice d, boolean rkeyChosenAtRegistration, boolean dropDrainMarker) {
         this.d = d;
+        this.rkeyChosenAtRegistration = rkeyChosenAtRegistration;
+        this.dropDrainMarker = dropDrainMarker;
+    }
+
+    static WrappedDevice rkeyChosenAtRegistration(RdmaDevice d) {
+        return new WrappedDevice(d, true, false);
+    }
+
+    static WrappedDevice withoutDrainMarker(RdmaDevice d) {
+        return new WrappedDevice(d, false, true);
     }
 
     private static final class Mr implements FastRegMr {
         final FastRegMr real;
+        final boolean chosenAtRegistration;
 
-        Mr(FastRegMr real) {
+        Mr(FastRegMr real, boolean chosenAtRegistration) {
             this.real = real;
+            this.chosenAtRegistration = chosenAtRegistration;
         }
 
         public int rkey() {
@@ -64,7 +80,7 @@ final class RkeyAtCompletionDevice implements RdmaDevice {
 
         @Override
         public boolean rkeyChosenAtRegistration() {
-            return true;
+            return chosenAtRegistration;
         }
     }
 
@@ -77,11 +93,11 @@ final class RkeyAtCompletionDevice implements RdmaDevice {
         final ProtectionDomain pd = realPd;
         return new ProtectionDomain() {
             public RdmaDevice device() {
-                return RkeyAtCompletionDevice.this;
+                return WrappedDevice.this;
             }
 
             public FastRegMr allocFastRegMr(int maxPages) throws VerbsException {
-                return new Mr(pd.allocFastRegMr(maxPages));
+                return new Mr(pd.allocFastRegMr(maxPages), rkeyChosenAtRegistration);
             }
 
             public void deregMr(FastRegMr mr) throws VerbsException {
@@ -118,7 +134,7 @@ final class RkeyAtCompletionDevice implements RdmaDevice {
         };
     }
 
-    private static QueuePair wrap(QueuePair q) {
+    private QueuePair wrap(QueuePair q) {
         return new QueuePair() {
             public int qpNum() {
                 return q.qpNum();
@@ -162,7 +178,11 @@ final class RkeyAtCompletionDevice implements RdmaDevice {
             }
 
             public void drainSendQueue(long markerWrId) {
-                q.drainSendQueue(markerWrId);
+                if (dropDrainMarker) {
+                    q.moveToError();
+                } else {
+                    q.drainSendQueue(markerWrId);
+                }
             }
 
             public void disconnect() {
