@@ -221,14 +221,14 @@ class TransportActorsTest {
 
     @Test
     void aRecoveryCrashLosesNoMr() throws Exception {
-        final CrashingDevice[] crashing = new CrashingDevice[1];
+        final WrappedDevice[] crashing = new WrappedDevice[1];
         try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE, "",
-                d -> crashing[0] = new CrashingDevice(d, 1))) {
+                d -> crashing[0] = WrappedDevice.crashingOnDereg(d, 1))) {
             f.awaitUp();
             f.fabric.faults().failNextPosts(f.client, 1, Errno.EAGAIN);
             f.registerReply(Direction.PEER_READS, f.segment(4096));
             final TransportCounters.Snapshot s = f.awaitPoolQuiet(16);
-            assertEquals(0, crashing[0].crashesLeft(), "the Recovery actor never met the injected provider bug");
+            assertEquals(0, crashing[0].deregCrashesLeft(), "the Recovery actor never met the injected provider bug");
             assertEquals(1, s.get(TransportCounter.MRS_RECOVERED));
             assertEquals(0, s.occupancy().orphaned());
             assertTrue(s.occupancy().conserved(), s.occupancy().toString());

@@ -21,32 +21,43 @@ import io.frwr.verbs.VerbsException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A device that behaves like a different provider over the simulated fabric: its MRs may say their rkey
- * is chosen when the registration executes (as DiSNI's are), and its QPs may never deliver the drain
- * marker (a provider that cannot post to an ERROR QP). The wrappers are peeled off before WRs reach the
- * fabric underneath.
+ * is chosen when the registration executes (as DiSNI's are), its QPs may never deliver the drain marker
+ * (a provider that cannot post to an ERROR QP), and its PD may throw an unexpected exception (a provider
+ * bug) on the first N deregistrations. The wrappers are peeled off before WRs reach the fabric underneath.
  */
 final class WrappedDevice implements RdmaDevice {
     private final RdmaDevice d;
     private final boolean rkeyChosenAtRegistration;
     private final boolean dropDrainMarker;
+    private final AtomicInteger deregCrashes;
     private ProtectionDomain realPd;
 
-    WrappedDevice(RdmaDevice d, boolean rkeyChosenAtRegistration, boolean dropDrainMarker) {
+    WrappedDevice(RdmaDevice d, boolean rkeyChosenAtRegistration, boolean dropDrainMarker, int deregCrashes) {
         this.d = d;
         this.rkeyChosenAtRegistration = rkeyChosenAtRegistration;
         this.dropDrainMarker = dropDrainMarker;
+        this.deregCrashes = new AtomicInteger(deregCrashes);
     }
 
     static WrappedDevice rkeyChosenAtRegistration(RdmaDevice d) {
-        return new WrappedDevice(d, true, false);
+        return new WrappedDevice(d, true, false, 0);
     }
 
     static WrappedDevice withoutDrainMarker(RdmaDevice d) {
-        return new WrappedDevice(d, false, true);
+        return new WrappedDevice(d, false, true, 0);
+    }
+
+    static WrappedDevice crashingOnDereg(RdmaDevice d, int times) {
+        return new WrappedDevice(d, false, false, times);
+    }
+
+    int deregCrashesLeft() {
+        return Math.max(0, deregCrashes.get());
     }
 
     private static final class Mr implements FastRegMr {
@@ -101,6 +112,9 @@ final class WrappedDevice implements RdmaDevice {
             }
 
             public void deregMr(FastRegMr mr) throws VerbsException {
+                if (deregCrashes.getAndDecrement() > 0) {
+                    throw new IllegalStateException("simulated provider bug in dereg");
+                }
                 pd.deregMr(((Mr) mr).real);
             }
         };
