@@ -26,6 +26,7 @@ import io.frwr.rpc.server.ResponderSettings;
 import io.frwr.rpc.server.RpcRdmaResponder;
 import io.frwr.verbs.DeviceAttributes;
 import io.frwr.verbs.DmaBuffer;
+import io.frwr.verbs.Opcode;
 import io.frwr.verbs.QueuePair;
 import io.frwr.verbs.Segment;
 import io.frwr.verbs.VerbsException;
@@ -40,6 +41,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A transport on a seeded, STEPPED simulated fabric under an ActorTestKit with ManualTime: nothing happens
@@ -231,14 +234,18 @@ public final class FrwrTestKit implements AutoCloseable {
 
     /**
      * An ActorTestKit with ManualTime whose default dispatcher counts its tasks, which the kit needs to step
-     * only at quiescent points. Shut it down with {@code shutdownTestKit()} when it is shared.
+     * only at quiescent points. Shut it down with {@code shutdownTestKit()} when it is shared. The dispatcher
+     * has one thread: actors then run one at a time in the order their messages were sent, so two actors
+     * that message the same third one (the pool's replies and a client's sends both reach the QueuePair
+     * actor) interleave the same way on every run, and a seed replays.
      */
     public static ActorTestKit newActorTestKit(String systemName) {
         final String id = UUID.randomUUID().toString();
         DispatcherActivity.register(id);
         final Config config = ConfigFactory.parseString(
                 "akka.actor.default-dispatcher { executor = \"" + QuiescentExecutorConfigurator.class.getName()
-                        + "\"\n " + QuiescentExecutorConfigurator.ID_KEY + " = \"" + id + "\"\n throughput = 5 }\n"
+                        + "\"\n " + QuiescentExecutorConfigurator.ID_KEY + " = \"" + id + "\"\n frwr-testkit-threads = 1\n"
+                        + " throughput = 5 }\n"
                         + "frwr-testkit.activity-id = \"" + id + "\"\n")
                 .withFallback(ManualTime.config()).withFallback(ConfigFactory.load());
         return ActorTestKit.create(systemName, config);
@@ -276,6 +283,26 @@ public final class FrwrTestKit implements AutoCloseable {
                     + " events: something posts forever");
         }
         return n;
+    }
+
+    /**
+     * Step one fabric event at a time until {@code condition} holds at a quiescent point, so a test can act
+     * (inject a fault, disconnect) exactly between two events. Returns false if the fabric went quiet first.
+     */
+    public boolean stepUntil(BooleanSupplier condition) {
+        settle();
+        int n = 0;
+        while (!condition.getAsBoolean()) {
+            if (n++ == MAX_EVENTS_PER_RUN || !step()) {
+                return condition.getAsBoolean();
+            }
+        }
+        return true;
+    }
+
+    /** Send WRs of {@code opcode} the transport has posted so far (all connections), e.g. LOCAL_INV. */
+    public long postedWrs(Opcode opcode) {
+        return observed.posted(opcode);
     }
 
     /** Let manual time pass (timers fire), then settle. Runs the fabric until quiet first. */
@@ -425,6 +452,7 @@ public final class FrwrTestKit implements AutoCloseable {
                     return Behaviors.stopped();
                 }).build());
         transport.tell(new RdmaTransport.Register(chunks, req, via));
+        settle(); // the test thread must not race the dispatcher: requests go in one at a time, so a seed replays
         return p;
     }
 
@@ -447,16 +475,27 @@ public final class FrwrTestKit implements AutoCloseable {
      * the registration still works (the "no buffer handed back early" invariant).
      */
     public TestProbe<RdmaTransport.Invalidated> invalidateAsync(Registration registration) {
+        return invalidateAsync(registration, inv -> { });
+    }
+
+    /**
+     * Invalidate (not awaited), running {@code atDelivery} the moment the Invalidated reaches the caller: no
+     * fabric event runs while it does, so it sees memory and rkeys exactly as the caller gets them back.
+     */
+    public TestProbe<RdmaTransport.Invalidated> invalidateAsync(Registration registration,
+                                                              Consumer<RdmaTransport.Invalidated> atDelivery) {
         final TestProbe<RdmaTransport.Invalidated> p = kit.createTestProbe(RdmaTransport.Invalidated.class);
         final long req = ledger.open("Invalidate " + registration);
         final ActorRef<RdmaTransport.Invalidated> via = kit.spawn(Behaviors.receive(
                 RdmaTransport.Invalidated.class).onAnyMessage(inv -> {
                     ledger.close(req);
                     ledger.released(inv.registration(), inv.fenced(), "Invalidated");
+                    atDelivery.accept(inv);
                     p.getRef().tell(inv);
                     return Behaviors.stopped();
                 }).build());
         transport.tell(RdmaTransport.Invalidate.of(registration, via));
+        settle(); // the test thread must not race the dispatcher: requests go in one at a time, so a seed replays
         return p;
     }
 
@@ -501,16 +540,26 @@ public final class FrwrTestKit implements AutoCloseable {
      * SENDs carried still works.
      */
     public TestProbe<CallResult> call(RpcCallSpec spec) {
+        return call(spec, r -> { });
+    }
+
+    /**
+     * Make a call (not awaited), running {@code atDelivery} the moment its result reaches the caller: no
+     * fabric event runs while it does, so it can snapshot the caller's buffers as they were handed back.
+     */
+    public TestProbe<CallResult> call(RpcCallSpec spec, Consumer<CallResult> atDelivery) {
         requireClient();
         final TestProbe<CallResult> p = kit.createTestProbe(CallResult.class);
         final long req = ledger.open("Call prog " + spec.program() + " proc " + spec.procedure());
         final ActorRef<CallResult> via = kit.spawn(Behaviors.receive(CallResult.class).onAnyMessage(r -> {
             ledger.close(req);
             ledger.callEnded(r.xid(), "the result of call xid 0x" + Integer.toHexString(r.xid()));
+            atDelivery.accept(r);
             p.getRef().tell(r);
             return Behaviors.stopped();
         }).build());
         rpcClient.tell(new RpcRdmaClient.Call(spec, via));
+        settle(); // the test thread must not race the dispatcher: requests go in one at a time, so a seed replays
         return p;
     }
 

@@ -35,8 +35,12 @@ public final class Invariants {
 
     /** free + registered + recovering + orphaned = allocated, and the audit's slots agree with those counts. */
     public List<Violation> mrConservation() {
+        return mrConservation(kit.audit());
+    }
+
+    /** The conservation check on one audit (package-private so a test can hand it a broken one). */
+    static List<Violation> mrConservation(MrAudit audit) {
         final List<Violation> out = new ArrayList<>();
-        final MrAudit audit = kit.audit();
         final PoolOccupancy o = audit.occupancy();
         if (!o.conserved()) {
             out.add(new Violation("MR conservation", o + " does not add up"));
@@ -59,6 +63,10 @@ public final class Invariants {
      * registered slot's rkey is handed out by two of them.
      */
     public List<Violation> noMrOwnedTwice(Collection<Registration> held) {
+        return noMrOwnedTwice(held, kit.audit());
+    }
+
+    static List<Violation> noMrOwnedTwice(Collection<Registration> held, MrAudit audit) {
         final List<Violation> out = new ArrayList<>();
         final Map<Integer, Registration> byIndex = new HashMap<>();
         for (Registration r : held) {
@@ -72,7 +80,6 @@ public final class Invariants {
                 }
             }
         }
-        final MrAudit audit = kit.audit();
         for (MrAudit.Slot s : audit.slots()) {
             if (s.where() == MrAudit.Where.REGISTERED && s.rkey() >= 0) {
                 final Registration owner = byIndex.get(RKey.index((int) s.rkey()));
@@ -98,7 +105,10 @@ public final class Invariants {
 
     /** No remote access passed the checks with an rkey that was not the live rkey of a valid MR. */
     public List<Violation> noStaleRkeyAccess() {
-        final SimStats s = kit.fabric().stats();
+        return noStaleRkeyAccess(kit.fabric().stats());
+    }
+
+    static List<Violation> noStaleRkeyAccess(SimStats s) {
         if (s.staleRkeyAccessSucceeded() == 0) {
             return List.of();
         }
@@ -111,8 +121,12 @@ public final class Invariants {
      * call result the kit delivered, each rkey involved was already dead.
      */
     public List<Violation> noEarlyRelease() {
+        return noEarlyRelease(kit.ledger());
+    }
+
+    static List<Violation> noEarlyRelease(Ledger ledger) {
         final List<Violation> out = new ArrayList<>();
-        for (String s : kit.ledger().earlyReleases()) {
+        for (String s : ledger.earlyReleases()) {
             out.add(new Violation("fenced release", s));
         }
         return out;
@@ -120,8 +134,12 @@ public final class Invariants {
 
     /** Every Register, Invalidate and Call issued through the kit got its answer. */
     public List<Violation> everyCallEnded() {
+        return everyCallEnded(kit.ledger());
+    }
+
+    static List<Violation> everyCallEnded(Ledger ledger) {
         final List<Violation> out = new ArrayList<>();
-        for (String s : kit.ledger().unanswered()) {
+        for (String s : ledger.unanswered()) {
             out.add(new Violation("every call ends", s + " has had no answer"));
         }
         return out;
@@ -129,8 +147,12 @@ public final class Invariants {
 
     /** The transport never overflowed a send queue: no post_send failed "send queue full" unless injected. */
     public List<Violation> sendQueueNeverOverCapacity() {
+        return sendQueueNeverOverCapacity(kit.postFailures());
+    }
+
+    static List<Violation> sendQueueNeverOverCapacity(List<ObservedDevice.PostFailure> failures) {
         final List<Violation> out = new ArrayList<>();
-        for (ObservedDevice.PostFailure f : kit.postFailures()) {
+        for (ObservedDevice.PostFailure f : failures) {
             if (f.sendQueueOverflow() && !f.injected()) {
                 out.add(new Violation("send-queue capacity", "QP " + f.qpNum() + ": " + f.message()));
             }

@@ -9,10 +9,12 @@ import io.frwr.verbs.ConnectionManager;
 import io.frwr.verbs.DeviceAttributes;
 import io.frwr.verbs.DmaBuffer;
 import io.frwr.verbs.Errno;
+import io.frwr.verbs.Opcode;
 import io.frwr.verbs.PostSendException;
 import io.frwr.verbs.ProtectionDomain;
 import io.frwr.verbs.QueuePair;
 import io.frwr.verbs.RdmaDevice;
+import io.frwr.verbs.SendWr;
 import io.frwr.verbs.VerbsException;
 
 import java.lang.reflect.InvocationTargetException;
@@ -22,12 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
  * The client device as the transport sees it: every call goes to the simulated device, but each QP is
  * proxied so that post_send failures are recorded. A "send queue full" failure means the transport posted
- * more WRs than the QP holds, which the invariant checker reports unless it was injected.
+ * more WRs than the QP holds, which the invariant checker reports unless it was injected. The WRs that were
+ * posted are counted per opcode, so a test can step until, say, a LOCAL_INV is on the send queue.
  */
 final class ObservedDevice implements RdmaDevice {
     /** One failed post_send, as the transport saw it. */
@@ -43,6 +47,7 @@ final class ObservedDevice implements RdmaDevice {
 
     private final RdmaDevice device;
     private final List<PostFailure> postFailures = new CopyOnWriteArrayList<>();
+    private final AtomicLongArray posted = new AtomicLongArray(Opcode.values().length);
     private final Map<QueuePair, QueuePair> wrapped = new ConcurrentHashMap<>();
     private final List<QueuePair> qps = new CopyOnWriteArrayList<>();
     private volatile RecoveryWatch pd;
@@ -53,6 +58,11 @@ final class ObservedDevice implements RdmaDevice {
 
     List<PostFailure> postFailures() {
         return List.copyOf(postFailures);
+    }
+
+    /** Send WRs of {@code opcode} the transport posted successfully (on any of its QPs). */
+    long posted(Opcode opcode) {
+        return posted.get(opcode.ordinal());
     }
 
     @Override
@@ -141,14 +151,35 @@ final class ObservedDevice implements RdmaDevice {
                             default -> real.toString();
                         };
                     }
+                    final boolean postSend = method.getName().equals("postSend");
                     try {
-                        return method.invoke(real, args);
+                        final Object result = method.invoke(real, args);
+                        if (postSend) {
+                            countPosted(args[0], Integer.MAX_VALUE);
+                        }
+                        return result;
                     } catch (InvocationTargetException e) {
                         if (e.getCause() instanceof PostSendException p) {
                             postFailures.add(new PostFailure(real.qpNum(), p.errno(), p.getMessage()));
+                            if (postSend) {
+                                countPosted(args[0], p.failedIndex());
+                            }
                         }
                         throw e.getCause();
                     }
                 }));
+    }
+
+    /** Count the first {@code upTo} WRs of a postSend argument (one WR or a chain): those reached the queue. */
+    private void countPosted(Object arg, int upTo) {
+        if (arg instanceof SendWr wr) {
+            if (upTo > 0) {
+                posted.incrementAndGet(wr.opcode().ordinal());
+            }
+        } else if (arg instanceof List<?> chain) {
+            for (int i = 0; i < chain.size() && i < upTo; i++) {
+                posted.incrementAndGet(((SendWr) chain.get(i)).opcode().ordinal());
+            }
+        }
     }
 }

@@ -38,8 +38,9 @@ final class SoakWorkload {
         final int poolSize = 4 + r.nextInt(13);
         final int sqDepth = 16 << r.nextInt(3);
         final FaultScript script = FaultScript.random(seed);
+        // Recovery parallelism 1: parallel workers would allocate MRs (and so rkey indexes) in a racing order.
         final String config = "frwr-transport { mr-pool.size = " + poolSize + ", recovery.strategy = " + strategy
-                + ", send-queue.depth = " + sqDepth + ", send-queue.signal-interval = 4 }";
+                + ", recovery.parallelism = 1, send-queue.depth = " + sqDepth + ", send-queue.signal-interval = 4 }";
         final String description = (rpc ? "RPC" : "transport") + " workload, " + config + ", " + script;
         final FrwrTestKit.Builder b = FrwrTestKit.builder().seed(seed).actorTestKit(shared).transportConfig(config);
         if (rpc) {
