@@ -45,7 +45,16 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     public record AcquireRefused(long correlation, String reason) implements AcquireReply { }
 
     /** MRs come back after their LOCAL_INV was posted (or the peer invalidated them). */
-    public record Release(List<MappedMr> mrs) implements Command { }
+    public record Release(List<MappedMr> mrs) implements Command {
+        /** Give back MRs that were acquired and never mapped: still INVALID, at their current generation. */
+        public static Release unmapped(List<PooledMr> mrs) {
+            final List<MappedMr> out = new ArrayList<>(mrs.size());
+            for (PooledMr p : mrs) {
+                out.add(new MappedMr(p, p.generation(), 0));
+            }
+            return new Release(out);
+        }
+    }
 
     /** A lent MR whose state is not INVALID: recover it. */
     public record Recover(PooledMr mr, int generation, String reason) implements Command { }
@@ -84,7 +93,16 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     private final ActorRef<Recovery.Command> recovery;
     private ActorRef<ShutdownDone> shutdownReplyTo;
 
-    public static Behavior<Command> create(TransportSettings settings, ProtectionDomain pd, int depth,
+    /**
+     * An MrPool on its own, with its Recovery child, for benchmarks and tools that drive Acquire/Release
+     * directly; nobody watches its events.
+     */
+    public static Behavior<Command> standalone(TransportSettings settings, ProtectionDomain pd, int depth,
+                                               TransportCounters counters, ExecutorService recoveryExecutor) {
+        return create(settings, pd, depth, counters, new TransportEvents(), new PoolGauge(), recoveryExecutor);
+    }
+
+    static Behavior<Command> create(TransportSettings settings, ProtectionDomain pd, int depth,
                                            TransportCounters counters, TransportEvents events, PoolGauge gauge,
                                            ExecutorService recoveryExecutor) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
