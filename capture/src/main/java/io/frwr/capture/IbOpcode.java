@@ -1,8 +1,8 @@
 package io.frwr.capture;
 
 /**
- * The RC transport opcodes a capture of the fabric can show (IBA vol 1, table 38), with the extended headers
- * each one carries after the BTH. Only the RC opcodes the fabric produces are listed.
+ * The transport opcodes a capture of the fabric can show (IBA vol 1, table 38), with the extended headers each
+ * one carries after the BTH: the RC opcodes the fabric produces, and UD SEND_ONLY for the CM MADs on QP1.
  */
 public enum IbOpcode {
     SEND_FIRST(0x00, false, false, false),
@@ -20,7 +20,9 @@ public enum IbOpcode {
     RDMA_READ_RESPONSE_ONLY(0x10, false, true, false),
     ACKNOWLEDGE(0x11, false, true, false),
     SEND_LAST_WITH_INVALIDATE(0x16, false, false, true),
-    SEND_ONLY_WITH_INVALIDATE(0x17, false, false, true);
+    SEND_ONLY_WITH_INVALIDATE(0x17, false, false, true),
+    /** Unreliable Datagram prefix 011: the only UD packets are CM MADs, which carry a DETH. */
+    UD_SEND_ONLY(0x64, false, false, false);
 
     private final int code;
     private final boolean hasReth;
@@ -34,7 +36,7 @@ public enum IbOpcode {
         this.hasIeth = hasIeth;
     }
 
-    /** The BTH opcode byte; the RC transport prefix (top 3 bits 000) is part of it. */
+    /** The BTH opcode byte; the transport prefix (top 3 bits: 000 RC, 011 UD) is part of it. */
     public int code() {
         return code;
     }
@@ -51,8 +53,13 @@ public enum IbOpcode {
         return hasIeth;
     }
 
+    public boolean hasDeth() {
+        return this == UD_SEND_ONLY;
+    }
+
     /** Bytes of extended transport headers between the BTH and the payload. */
     public int extendedHeaderLength() {
-        return (hasReth ? Reth.LENGTH : 0) + (hasAeth ? Aeth.LENGTH : 0) + (hasIeth ? 4 : 0);
+        return (hasDeth() ? Deth.LENGTH : 0) + (hasReth ? Reth.LENGTH : 0) + (hasAeth ? Aeth.LENGTH : 0)
+                + (hasIeth ? 4 : 0);
     }
 }

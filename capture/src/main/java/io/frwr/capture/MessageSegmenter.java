@@ -12,7 +12,9 @@ import java.util.Objects;
  * Splits each message the fabric reports into the RC packets a RoCE NIC would put on the wire: payloads cut at
  * the path MTU into FIRST / MIDDLE... / LAST (or ONLY) packets, RETH on the first packet of a WRITE, IETH on the
  * last packet of a SEND_WITH_INV, AETH on the first and last READ response packets, and PSNs from the
- * requester's PSN space of the connection. Not thread-safe: {@link PcapWriter} serialises calls.
+ * requester's PSN space of the connection. A CM message becomes one UD SEND_ONLY from QP1 to QP1 carrying its
+ * MAD; a REQ and its REP also set where each direction's PSNs start (0 for a connection whose setup the capture
+ * missed). Not thread-safe: {@link PcapWriter} serialises calls.
  */
 public final class MessageSegmenter {
     /** IB path MTUs (IBA 7.7.1); the MTU counts payload bytes only, not headers. */
@@ -20,6 +22,11 @@ public final class MessageSegmenter {
 
     private final int mtu;
     private final Map<FlowKey, RequesterState> requesters = new HashMap<>();
+    /** Starting PSN of each REQ's QP until its REP arrives, by (requesting endpoint, its comm ID). */
+    private final Map<CommKey, Integer> requestedPsns = new HashMap<>();
+
+    private record CommKey(int endpoint, int commId) {
+    }
 
     public MessageSegmenter(int mtu) {
         this.mtu = checkMtu(mtu);
@@ -62,7 +69,31 @@ public final class MessageSegmenter {
                 }
                 yield List.of(acknowledge(m, flow, m.nak()));
             }
+            case CM_REQ, CM_REP, CM_RTU, CM_REJ, CM_DREQ, CM_DREP -> List.of(cmMad(m));
         };
+    }
+
+    private RocePacket cmMad(WireMessage m) {
+        final byte[] mad = CmMad.encode(m, mtu);   // validates before any state changes
+        final WireMessage.Cm cm = m.cm();
+        switch (m.kind()) {
+            case CM_REQ -> requestedPsns.put(new CommKey(m.srcEndpoint(), cm.localCommId()), cm.startingPsn());
+            case CM_REP -> {
+                final Integer requested = requestedPsns.remove(new CommKey(m.dstEndpoint(), cm.remoteCommId()));
+                final FlowKey toRequester = new FlowKey(m.srcEndpoint(), cm.localQpn(), m.dstEndpoint(),
+                        cm.remoteQpn());
+                requesters.put(toRequester, new RequesterState(cm.startingPsn()));
+                requesters.put(toRequester.reverse(), new RequesterState(requested == null ? 0 : requested));
+            }
+            case CM_REJ -> requestedPsns.remove(new CommKey(m.dstEndpoint(), cm.remoteCommId()));
+            default -> {
+            }
+        }
+        // The GSI QP of each endpoint numbers its datagrams like any other requester.
+        final int psn = requester(new FlowKey(m.srcEndpoint(), WireMessage.GSI_QPN, m.dstEndpoint(),
+                WireMessage.GSI_QPN)).takePsns(1);
+        return new RocePacket(m.timeNanos(), m.srcEndpoint(), m.dstEndpoint(), WireMessage.GSI_QPN,
+                WireMessage.GSI_QPN, IbOpcode.UD_SEND_ONLY, false, psn, null, null, 0, mad, 0, mad.length);
     }
 
     private List<RocePacket> send(WireMessage m, FlowKey flow, byte[] payload, boolean invalidate) {
@@ -149,8 +180,9 @@ public final class MessageSegmenter {
                               int iethRkey, byte[] payload, int index) {
         final int offset = Math.min(index * mtu, payload.length);
         final int length = Math.min(mtu, payload.length - offset);
-        return new RocePacket(m.timeNanos(), m.srcEndpoint(), m.dstEndpoint(), m.srcQpn(), m.dstQpn(), opcode,
-                ackRequest, psn, reth, aeth, iethRkey, payload, offset, length);
+        return new RocePacket(m.timeNanos(), m.srcEndpoint(), m.dstEndpoint(), FabricAddressing.wireQpn(m.srcQpn()),
+                FabricAddressing.wireQpn(m.dstQpn()), opcode, ackRequest, psn, reth, aeth, iethRkey, payload, offset,
+                length);
     }
 
     private int packetCount(int bytes) {

@@ -6,8 +6,8 @@ import java.nio.ByteOrder;
 /**
  * Encodes a {@link RocePacket} as the Ethernet frame a RoCEv2 port sends: Ethernet II, IPv4 (no options, DF,
  * TTL 64, DSCP 26 with ECT(0) as DCQCN-enabled NICs mark it), UDP to port 4791 with a zero checksum (allowed
- * for IPv4; the ICRC protects the payload), BTH, the opcode's extended header, the payload padded to 4 bytes
- * and the ICRC. The frame carries no Ethernet FCS, as captures usually do not. Not thread-safe.
+ * for IPv4; the ICRC protects the payload), BTH, the opcode's extended header (DETH for the UD packets of CM
+ * MADs), the payload padded to 4 bytes and the ICRC. The frame carries no Ethernet FCS, as captures usually do not. Not thread-safe.
  */
 public final class RoceFrameEncoder {
     public static final int ROCE_V2_UDP_PORT = 4791;
@@ -20,9 +20,9 @@ public final class RoceFrameEncoder {
 
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int IP_PROTO_UDP = 17;
-    private static final int TTL = 64;
+    static final int TTL = 64;
     /** DSCP 26 (AF31), the common lossless RoCE class, and ECN ECT(0) so switches can mark congestion. */
-    private static final int TOS = (26 << 2) | 0b10;
+    static final int TOS = (26 << 2) | 0b10;
     private static final int DONT_FRAGMENT = 0x4000;
     private static final int DEFAULT_P_KEY = 0xFFFF;
     /** MigReq 1: no automatic path migration is armed, the state every non-APM RC QP reports. */
@@ -59,6 +59,9 @@ public final class RoceFrameEncoder {
         b.putInt(p.dstQpn() & Psn.MASK);                       // FECN 0, BECN 0, resv6a 0, dest QP
         b.putInt((p.ackRequest() ? 0x8000_0000 : 0) | (p.psn() & Psn.MASK));
 
+        if (p.opcode().hasDeth()) {
+            b.putInt(Deth.GSI_QKEY).putInt(p.srcQpn() & Psn.MASK);   // reserved byte, then the source QP
+        }
         if (p.reth() != null) {
             b.putLong(p.reth().virtualAddress()).putInt(p.reth().rkey()).putInt(p.reth().dmaLength());
         }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param timeNanos     capture timestamp
  * @param srcEndpoint   sending endpoint id (source MAC and IP)
  * @param dstEndpoint   receiving endpoint id (destination MAC and IP)
- * @param srcQpn        sending QP number (only used for UDP source-port entropy; the BTH carries no source QP)
+ * @param srcQpn        sending QP number: UDP source-port entropy, and the DETH source QP of a UD packet
  * @param dstQpn        BTH destination QP
  * @param opcode        BTH opcode
  * @param ackRequest    BTH A bit: the requester asks for an ACK of this packet

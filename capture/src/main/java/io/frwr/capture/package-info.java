@@ -7,7 +7,10 @@
  * ICRC. Wireshark decodes UDP port 4791 as RoCEv2 by default, and RPC-over-RDMA, ONC RPC and NFS on top:
  * {@code tshark -r fabric.pcap -V}. Each frame's ICRC can be checked with scapy's RoCE layer.
  *
- * <p>What the capture cannot show: the fabric reports no connection setup, so there are no CM MADs, and
- * Wireshark (which learns the QP pairing of an RC connection from them) does not match RPC replies to calls.
+ * <p>Connection setup and teardown appear as the CM MADs a RoCE port carries on QP1 (UD SEND_ONLY with the GSI
+ * DETH): REQ with the RDMA-CM IP service ID and header, REP, RTU, REJ, DREQ, DREP. Wireshark learns the QP pair
+ * of each RC connection from the REQ and REP, so it matches RPC replies to their calls ("V3 GETATTR Reply (Call
+ * In n)"); connections whose setup happened before the tap was attached still decode, without that pairing.
+ * Fabric QP 1 is shown as QP 0xFFFF01 ({@link io.frwr.capture.FabricAddressing#wireQpn}), since QP1 is the GSI QP.
  */
 package io.frwr.capture;

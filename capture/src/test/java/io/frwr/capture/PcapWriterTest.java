@@ -49,6 +49,23 @@ class PcapWriterTest {
     }
 
     @Test
+    void aFabricExchangeStartsWithCmMadsAndAddressesTheClientQpByItsAlias() throws Exception {
+        final Path file = dir.resolve("exchange.pcap");
+        assertEquals(9, SimNfsExchange.write(file));
+        final List<PcapRecords.Record> records = PcapRecords.read(file);
+        // REQ, REP, RTU, call, ACK, reply, ACK, DREQ, DREP
+        assertEquals(List.of(0x64, 0x64, 0x64, 0x04, 0x11, 0x04, 0x11, 0x64, 0x64), records.stream()
+                .map(r -> r.frame()[RoceFrameEncoder.BTH_OFFSET] & 0xFF).toList());
+        final ByteBuffer reply = ByteBuffer.wrap(records.get(5).frame());
+        assertEquals(0xFFFF01, reply.getInt(RoceFrameEncoder.BTH_OFFSET + 4), "fabric QP 1 is not the GSI QP");
+        final ByteBuffer rep = ByteBuffer.wrap(records.get(1).frame());
+        final int mad = RoceFrameEncoder.BTH_OFFSET + RoceFrameEncoder.BTH + Deth.LENGTH;
+        final int serverPsn = rep.getInt(mad + CmMad.REP_STARTING_PSN) >>> 8;
+        assertEquals(serverPsn, reply.getInt(RoceFrameEncoder.BTH_OFFSET + 8) & 0xFF_FFFF,
+                "the reply is the server's first packet, at the PSN its REP announced");
+    }
+
+    @Test
     void concurrentTapsNeverInterleavePacketsOfOneMessage() throws Exception {
         final Path file = dir.resolve("concurrent.pcap");
         final int threads = 4;

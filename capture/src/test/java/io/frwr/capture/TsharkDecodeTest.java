@@ -49,6 +49,29 @@ class TsharkDecodeTest {
         assertTrue(summary.contains("RC RDMA Read Response Last"), summary);
     }
 
+    @Test
+    void tsharkPairsTheNfsReplyWithItsCallThroughTheCmExchange() throws Exception {
+        final Path tshark = onPath("tshark");
+        Assumptions.assumeTrue(tshark != null, "tshark is not on the PATH; install it (apt-get install tshark) "
+                + "to check the CM MADs against Wireshark's dissectors");
+        final Path file = dir.resolve("exchange.pcap");
+        SimNfsExchange.write(file);
+        final String out = run(tshark.toString(), "-r", file.toString(), "-V");
+        assertTrue(out.contains("CM ConnectRequest"), "CM REQ decoded");
+        assertTrue(out.contains("IP CM ServiceID"), "REQ recognised as an RDMA-CM IP REQ");
+        assertTrue(out.contains("Local QPN: 0xffff01"), "REQ names the client's QP");
+        assertTrue(out.contains("CM ConnectReply"), "CM REP decoded");
+        assertTrue(out.contains("CM ReadyToUse"), "CM RTU decoded");
+        assertTrue(out.contains("CM DisconnectRequest") && out.contains("CM DisconnectReply"), "DREQ/DREP decoded");
+        assertTrue(out.contains("Network File System, GETATTR Reply"), "the reply decoded down to NFS");
+        assertFalse(out.contains("Malformed"), "no frame is malformed");
+
+        final String summary = run(tshark.toString(), "-r", file.toString());
+        final String reply = summary.lines().filter(l -> l.contains("NFS") && l.contains("Reply"))
+                .findFirst().orElseThrow(() -> new AssertionError("no NFS reply line in\n" + summary));
+        assertTrue(reply.contains("V3 GETATTR Reply (Call In 4)"), reply);
+    }
+
     private static String run(String... command) throws IOException, InterruptedException {
         final Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)   // "Running as root" warnings

@@ -15,6 +15,13 @@ import io.frwr.verbs.VerbsException;
  * client (the server hears first, so a server that posts its RECVs when accept() returns or on Established
  * has them in place before the client can send); later Disconnected at both, first at the QP whose error
  * came first, and only after both QPs' flush completions have been generated.
+ *
+ * <p>The {@link WireTap} sees the CM MADs a RoCE port would carry: REQ, REP and RTU when the listener accepts
+ * (both QPs are RTS at that instant, so no data can precede them); REQ and REJ when the listener, an injected
+ * fault or a missing listener refuses; a lone REQ when a listener never answers before the timeout; DREQ from the
+ * side that calls disconnect() (or closes its device) and DREP back, at that instant. A QP that merely breaks
+ * sends no CM message, as on hardware. REP, RTU and REJ reuse the REQ's transaction ID, as Wireshark expects
+ * when it pairs the REQ's QP with the REP's.
  */
 final class SimConnection {
     enum State { CONNECTING, REQUESTED, ESTABLISHED, REJECTED, FAILED, TIMED_OUT }
@@ -49,6 +56,51 @@ final class SimConnection {
         this.lane = new SimCmLane(fabric);
     }
 
+    /** Communication IDs of the two sides: unique per connection, never 0 (0 means "not known yet"). */
+    private int clientCommId() {
+        return (int) (id * 2 + 1);
+    }
+
+    private int serverCommId() {
+        return (int) (id * 2 + 2);
+    }
+
+    private long connectTid() {
+        return id * 2 + 1;
+    }
+
+    private long disconnectTid() {
+        return id * 2 + 2;
+    }
+
+    /** The sim keeps no PSNs; a stable hash of the QP number gives each QP the random-looking start real QPs get. */
+    static int startingPsn(int qpn) {
+        int h = qpn * 0x9E3779B1;
+        h ^= h >>> 16;
+        return h & 0xFF_FFFF;
+    }
+
+    private void tapCm(SimDevice from, SimDevice to, WireMessage.Kind kind, WireMessage.Cm cm, byte[] privateData) {
+        if (fabric.tapping()) {
+            fabric.tap(WireMessage.cmMad(fabric.now(), from.endpointId(), to.endpointId(), kind, cm,
+                    privateData.clone()));
+        }
+    }
+
+    /**
+     * The sim creates the client's QP only when the listener accepts, so the REQ is reported when the request is
+     * answered, naming that QP; a REQ that is refused or never answered names QP 0, as no QP ever existed.
+     */
+    private void tapReq(SimDevice to, int clientQpn) {
+        tapCm(client, to, WireMessage.Kind.CM_REQ, new WireMessage.Cm(connectTid(), clientCommId(), 0, clientQpn,
+                0, clientQpn == 0 ? 0 : startingPsn(clientQpn), 0), clientParams.privateData());
+    }
+
+    private void tapRej(SimDevice from, int commId, int reason, byte[] privateData) {
+        tapCm(from, client, WireMessage.Kind.CM_REJ, new WireMessage.Cm(connectTid(), commId, clientCommId(), 0, 0,
+                0, reason), privateData);
+    }
+
     private String tag() {
         return "CM#" + id + " ";
     }
@@ -80,6 +132,11 @@ final class SimConnection {
             return;
         }
         if (fabric.faults.takeReject(address)) {
+            final SimListener target = fabric.listenerAt(address);
+            if (target != null) {
+                tapReq(target.device, 0);
+                tapRej(target.device, serverCommId(), WireMessage.Cm.REJ_CONSUMER, new byte[0]);
+            }
             finish(State.REJECTED);
             fabric.traceAppend(": rejected (injected)");
             fabric.deliver(clientHandler, new CmEvent.Rejected("connection to " + address
@@ -88,6 +145,12 @@ final class SimConnection {
         }
         final SimListener l = fabric.listenerAt(address);
         if (l == null) {
+            final SimDevice target = endpointNamed(address);
+            if (target != null) {
+                // The endpoint's CM answers a REQ for a service nobody listens on; comm ID 0: it kept no state.
+                tapReq(target, 0);
+                tapRej(target, 0, WireMessage.Cm.REJ_INVALID_SERVICE_ID, new byte[0]);
+            }
             finish(State.FAILED);
             fabric.traceAppend(": no listener");
             fabric.deliver(clientHandler, new CmEvent.ConnectError(Errno.ECONNREFUSED, "no listener at " + address));
@@ -104,6 +167,9 @@ final class SimConnection {
         timeoutLane = null;
         if (state != State.CONNECTING && state != State.REQUESTED) {
             return;
+        }
+        if (state == State.REQUESTED) {
+            tapReq(listener.device, 0); // it reached a listener that never answered
         }
         finish(State.TIMED_OUT);
         fabric.deliver(clientHandler, new CmEvent.ConnectError(Errno.ETIMEDOUT, "no answer from " + address
@@ -128,6 +194,9 @@ final class SimConnection {
     void onQpError(SimQueuePair qp) {
         if (firstError == null) {
             firstError = qp;
+            if (state == State.ESTABLISHED && sendsDreq(qp.errorCause())) {
+                tapDisconnect(qp, qp == clientQp ? serverQp : clientQp);
+            }
         }
         maybeDisconnected();
     }
@@ -150,6 +219,39 @@ final class SimConnection {
                 new CmEvent.Disconnected(firstError));
         lane.deliver(now, tag() + "Disconnected " + other.tracePrefix(), handlerOf(other),
                 new CmEvent.Disconnected(other));
+    }
+
+    /** By convention an endpoint listens at its own name, so that is where a REQ for {@code name} goes. */
+    private SimDevice endpointNamed(String name) {
+        for (SimDevice d : fabric.endpoints()) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A QP that breaks (a NAK, an injected fault, a CQ overrun, moveToError) puts no CM message on a real wire;
+     * rdma_disconnect does, and so does a CM whose device goes away with connections up. The causes are the
+     * strings SimQueuePair.disconnect() and SimDevice.close() give.
+     */
+    static boolean sendsDreq(String errorCause) {
+        return errorCause != null && (errorCause.equals("disconnect")
+                || errorCause.startsWith("device ") && errorCause.endsWith(" closed"));
+    }
+
+    private void tapDisconnect(SimQueuePair first, SimQueuePair other) {
+        if (!fabric.tapping()) {
+            return;
+        }
+        final boolean clientFirst = first == clientQp;
+        final int firstCommId = clientFirst ? clientCommId() : serverCommId();
+        final int otherCommId = clientFirst ? serverCommId() : clientCommId();
+        tapCm(first.device, other.device, WireMessage.Kind.CM_DREQ, new WireMessage.Cm(disconnectTid(), firstCommId,
+                otherCommId, 0, other.qpNum(), 0, 0), new byte[0]);
+        tapCm(other.device, first.device, WireMessage.Kind.CM_DREP, new WireMessage.Cm(disconnectTid(), otherCommId,
+                firstCommId, 0, 0, 0, 0), new byte[0]);
     }
 
     private CmEventHandler handlerOf(SimQueuePair qp) {
@@ -203,6 +305,12 @@ final class SimConnection {
                 serverQp.peer = clientQp;
                 finish(State.ESTABLISHED);
                 fabric.counters.connectsEstablished++;
+                tapReq(server, clientQp.qpNum());
+                tapCm(server, client, WireMessage.Kind.CM_REP, new WireMessage.Cm(connectTid(), serverCommId(),
+                        clientCommId(), serverQp.qpNum(), clientQp.qpNum(), startingPsn(serverQp.qpNum()), 0),
+                        params.privateData());
+                tapCm(client, server, WireMessage.Kind.CM_RTU, new WireMessage.Cm(connectTid(), clientCommId(),
+                        serverCommId(), 0, 0, 0, 0), new byte[0]);
                 final long due = fabric.now() + fabric.costs.wireLatencyNanos();
                 final byte[] serverPrivate = params.privateData().clone();
                 lane.deliver(due, tag() + "Established " + serverQp.tracePrefix(), handler,
@@ -228,6 +336,9 @@ final class SimConnection {
                     return; // timed out meanwhile: the client already heard
                 }
                 finish(State.REJECTED);
+                tapReq(listener.device, 0);
+                tapRej(listener.device, serverCommId(), WireMessage.Cm.REJ_CONSUMER,
+                        privateData == null ? new byte[0] : privateData);
                 lane.deliver(fabric.now() + fabric.costs.wireLatencyNanos(), tag() + "Rejected by " + address,
                         clientHandler, new CmEvent.Rejected("rejected by the listener at " + address,
                                 privateData == null ? new byte[0] : privateData.clone()));

@@ -662,6 +662,24 @@ public final class SimFabric implements AutoCloseable {
         }
     }
 
+    /** Reports a CM MAD, which the connection builds itself: its QPs are the GSI QPs, not the connection's. */
+    void tap(WireMessage message) {
+        final WireTap t = wireTap;
+        if (t == null) {
+            return;
+        }
+        try {
+            t.onMessage(message);
+        } catch (RuntimeException e) {
+            LOG.warn("the wire tap threw", e);
+        }
+    }
+
+    /** Lets the CM skip building messages nobody records. */
+    boolean tapping() {
+        return wireTap != null;
+    }
+
     static byte[] gather(List<Segment> sgl) {
         final byte[] out = new byte[SendWr.totalLength(sgl)];
         int pos = 0;
