@@ -31,7 +31,7 @@ class SoakTest {
     }
 
     static String replayCommand(long seed) {
-        return "mvn -pl testkit test -Dtest=SoakTest -Dsoak.seed=" + seed;
+        return "mvn -B -pl testkit -am test -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false -Dsoak.seed=" + seed;
     }
 
     @Test
