@@ -33,6 +33,8 @@ final class PendingCall {
     /** Incremented at every ConnectionDown; a registration from an older generation is not trusted. */
     long generation;
     int transmissions;
+    /** Registrations the transport could not post (ENOTCONN before ConnectionDown, EAGAIN): bounded. */
+    int postFailures;
     DmaBuffer callChunk;
     DmaBuffer replyBuffer;
     /** The reply, once one matched. */

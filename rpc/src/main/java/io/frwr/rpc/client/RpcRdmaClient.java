@@ -330,11 +330,15 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
             case STOPPED -> decide(c, CallError.Kind.STOPPED, error.message());
             case NOT_CONNECTED -> decide(c, CallError.Kind.CONNECTION_LOST, error.message());
             case POST_FAILED, CONNECTION_LOST -> {
-                if (c.generation != generation || !connected) {
+                // Never sent. Usually the QP just broke and ConnectionDown is on its way (ENOTCONN), or the
+                // post was refused for now (EAGAIN): try again, on this connection or the next, a bounded
+                // number of times.
+                if (++c.postFailures <= settings.maxRetransmits()) {
                     releaseCredit(c);
-                    resendQueue.add(c); // never sent: the next connection tries again without counting it
+                    resendQueue.add(c);
                 } else {
-                    decide(c, CallError.Kind.CONNECTION_LOST, "FAST_REG not posted: " + error.message());
+                    decide(c, CallError.Kind.CONNECTION_LOST, "FAST_REG not posted " + c.postFailures
+                            + " times, last: " + error.message());
                 }
             }
         }

@@ -592,8 +592,14 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
             conn.sqInUse += e.failedIndex();
             call.outstandingWrs += e.failedIndex();
             call.failed = true;
-            getContext().getLog().warn("connection {}: post failed, dropping xid 0x{}: {}", conn.id,
-                    Integer.toHexString(call.xid), e.getMessage());
+            // ENOTCONN: the QP broke and the requester will retransmit; anything else is worth a warning.
+            if (e.errno() == io.frwr.verbs.Errno.ENOTCONN) {
+                getContext().getLog().debug("connection {}: QP in ERROR, dropping the reply to xid 0x{}", conn.id,
+                        Integer.toHexString(call.xid));
+            } else {
+                getContext().getLog().warn("connection {}: post failed, dropping xid 0x{}: {}", conn.id,
+                        Integer.toHexString(call.xid), e.getMessage());
+            }
             if (call.outstandingWrs == 0) {
                 finish(conn, call);
             }

@@ -64,6 +64,20 @@ class RpcRdmaClientTest {
     }
 
     @Test
+    void aRefusedFastRegPostIsTriedAgainNotFailed() throws Exception {
+        try (ClientFixture f = ClientFixture.of(ResponderSettings.defaults(), ClientSettings.defaults())) {
+            final Segment src = f.memory(KIB64);
+            src.buffer().buffer().put(0, pattern(KIB64, 9));
+            f.succeed(NfsClient.write(f.file, 0, StableHow.FILE_SYNC, src)); // connected, warmed up
+            f.fabric.faults().failNextPosts(f.clientDevice, 1, io.frwr.verbs.Errno.EAGAIN);
+            final CallResult.CallSucceeded ok = f.succeed(NfsClient.write(f.file, 0, StableHow.FILE_SYNC, src));
+            assertEquals(Nfs3Status.NFS3_OK, NfsClient.writeResult(ok).status());
+            assertEquals(1, f.transportCounters().get(io.frwr.actors.TransportCounter.POST_FAILURES),
+                    "the refused post did happen");
+        }
+    }
+
+    @Test
     void readDataLandsInTheCallersSinkThroughAWriteChunk() throws Exception {
         try (ClientFixture f = ClientFixture.of(ResponderSettings.defaults(), ClientSettings.defaults())) {
             final Segment sink = f.memory(KIB64);
