@@ -66,17 +66,16 @@ final class SimLoadgen {
         final FileHandle file = export.addFile("loadgen-file-0001".getBytes(StandardCharsets.US_ASCII),
                 new byte[fileSize]);
         final ClientSettings clientSettings = LoadgenConfig.client(o);
+        // The responder listens first (its GetStats answer means its setup ran), so the client's first
+        // connect finds it; the transport tells late subscribers that it is up, so the order is free otherwise.
+        final ActorRef<RpcRdmaResponder.Command> responder = guardian.spawn(RpcRdmaResponder.create(serverDevice,
+                SERVER_ADDRESS, LoadgenConfig.responder(o), new NfsProgram(export)), "responder");
+        guardian.ask(responder, RpcRdmaResponder.GetStats::new, LoadSession.ASK, "responder stats");
         final ActorRef<RdmaTransport.Command> transport = guardian.spawn(RdmaTransport.create(
                 LoadgenConfig.transport(o), clientDevice, clientSettings.connectionSpec(SERVER_ADDRESS)), "transport");
         final ActorRef<RpcRdmaClient.Command> client = guardian.spawn(
                 RpcRdmaClient.create(transport, clientDevice, clientSettings), "rpc-client");
         final LoadSession session = new LoadSession(guardian, o, transport, client, clientDevice, out);
-        // The transport tells only subscribers present at ConnectionUp: the client subscribed before it
-        // answers, and the transport forwarded that before it answers; only then may the responder listen.
-        guardian.ask(client, RpcRdmaClient.GetStats::new, LoadSession.ASK, "client stats");
-        guardian.ask(transport, RdmaTransport.GetCounters::new, LoadSession.ASK, "transport counters");
-        guardian.spawn(RpcRdmaResponder.create(serverDevice, SERVER_ADDRESS, LoadgenConfig.responder(o),
-                new NfsProgram(export)), "responder");
         session.awaitConnected(CONNECT_BOUND);
         out.printf("loadgen: sim fabric (costs %s), %d workers, payload %s, %s, pool %d MRs (%s), recovery %s x%d,"
                         + " fault rate %s/s, seed %d%n", o.fabricCosts().name().toLowerCase(), o.concurrency(),
