@@ -1,28 +1,19 @@
 package io.frwr.actors;
 
-import io.frwr.verbs.CmEvent;
-import io.frwr.verbs.CmEventHandler;
-import io.frwr.verbs.CompletionQueue;
-import io.frwr.verbs.ConnectParams;
-import io.frwr.verbs.ConnectRequest;
-import io.frwr.verbs.ConnectionManager;
-import io.frwr.verbs.DeviceAttributes;
-import io.frwr.verbs.DmaBuffer;
 import io.frwr.verbs.FastRegMr;
+import io.frwr.verbs.ForwardingProtectionDomain;
+import io.frwr.verbs.ForwardingQueuePair;
+import io.frwr.verbs.ForwardingRdmaDevice;
 import io.frwr.verbs.PostSendException;
 import io.frwr.verbs.ProtectionDomain;
-import io.frwr.verbs.QpState;
 import io.frwr.verbs.QueuePair;
 import io.frwr.verbs.RdmaDevice;
-import io.frwr.verbs.RecvWr;
 import io.frwr.verbs.SendWr;
 import io.frwr.verbs.VerbsException;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * A device that behaves like a different provider over the simulated fabric: its MRs may say their rkey
@@ -30,15 +21,13 @@ import java.util.function.Consumer;
  * (a provider that cannot post to an ERROR QP), and its PD may throw an unexpected exception (a provider
  * bug) on the first N deregistrations. The wrappers are peeled off before WRs reach the fabric underneath.
  */
-final class WrappedDevice implements RdmaDevice {
-    private final RdmaDevice d;
+final class WrappedDevice extends ForwardingRdmaDevice {
     private final boolean rkeyChosenAtRegistration;
     private final boolean dropDrainMarker;
     private final AtomicInteger deregCrashes;
-    private ProtectionDomain realPd;
 
-    WrappedDevice(RdmaDevice d, boolean rkeyChosenAtRegistration, boolean dropDrainMarker, int deregCrashes) {
-        this.d = d;
+    private WrappedDevice(RdmaDevice d, boolean rkeyChosenAtRegistration, boolean dropDrainMarker, int deregCrashes) {
+        super(d);
         this.rkeyChosenAtRegistration = rkeyChosenAtRegistration;
         this.dropDrainMarker = dropDrainMarker;
         this.deregCrashes = new AtomicInteger(deregCrashes);
@@ -60,15 +49,7 @@ final class WrappedDevice implements RdmaDevice {
         return Math.max(0, deregCrashes.get());
     }
 
-    private static final class Mr implements FastRegMr {
-        final FastRegMr real;
-        final boolean chosenAtRegistration;
-
-        Mr(FastRegMr real, boolean chosenAtRegistration) {
-            this.real = real;
-            this.chosenAtRegistration = chosenAtRegistration;
-        }
-
+    private record Mr(FastRegMr real, boolean chosenAtRegistration) implements FastRegMr {
         public int rkey() {
             return real.rkey();
         }
@@ -95,117 +76,45 @@ final class WrappedDevice implements RdmaDevice {
         }
     }
 
-    public DeviceAttributes attributes() {
-        return d.attributes();
-    }
-
-    public ProtectionDomain allocPd() throws VerbsException {
-        realPd = d.allocPd();
-        final ProtectionDomain pd = realPd;
-        return new ProtectionDomain() {
-            public RdmaDevice device() {
-                return WrappedDevice.this;
-            }
-
+    @Override
+    protected ProtectionDomain wrap(ProtectionDomain pd) {
+        return new ForwardingProtectionDomain(pd, this) {
+            @Override
             public FastRegMr allocFastRegMr(int maxPages) throws VerbsException {
-                return new Mr(pd.allocFastRegMr(maxPages), rkeyChosenAtRegistration);
+                return new Mr(delegate.allocFastRegMr(maxPages), rkeyChosenAtRegistration);
             }
 
+            @Override
             public void deregMr(FastRegMr mr) throws VerbsException {
                 if (deregCrashes.getAndDecrement() > 0) {
                     throw new IllegalStateException("simulated provider bug in dereg");
                 }
-                pd.deregMr(((Mr) mr).real);
+                delegate.deregMr(((Mr) mr).real());
             }
         };
     }
 
-    public CompletionQueue createCq(int capacity) throws VerbsException {
-        return d.createCq(capacity);
-    }
-
-    public DmaBuffer mapBuffer(ByteBuffer direct) throws VerbsException {
-        return d.mapBuffer(direct);
-    }
-
-    public void unmapBuffer(DmaBuffer buffer) {
-        d.unmapBuffer(buffer);
-    }
-
-    public ConnectionManager connectionManager() {
-        final ConnectionManager cm = d.connectionManager();
-        return new ConnectionManager() {
-            public Listener listen(String address, Consumer<ConnectRequest> handler) throws VerbsException {
-                return cm.listen(address, handler);
-            }
-
-            public void connect(String address, ConnectParams p, CmEventHandler handler) {
-                cm.connect(address, new ConnectParams(realPd, p.sendCq(), p.recvCq(), p.maxSendWr(), p.maxRecvWr(),
-                        p.privateData(), p.timeout()), ev -> handler.onEvent(
-                        ev instanceof CmEvent.Established est ? new CmEvent.Established(wrap(est.qp()), est.privateData())
-                                : ev));
-            }
-        };
-    }
-
-    private QueuePair wrap(QueuePair q) {
-        return new QueuePair() {
-            public int qpNum() {
-                return q.qpNum();
-            }
-
-            public QpState state() {
-                return q.state();
-            }
-
-            public int sendQueueCapacity() {
-                return q.sendQueueCapacity();
-            }
-
-            public int recvQueueCapacity() {
-                return q.recvQueueCapacity();
-            }
-
-            public CompletionQueue sendCq() {
-                return q.sendCq();
-            }
-
-            public CompletionQueue recvCq() {
-                return q.recvCq();
-            }
-
+    @Override
+    protected QueuePair wrap(QueuePair qp) {
+        return new ForwardingQueuePair(qp) {
+            @Override
             public void postSend(List<? extends SendWr> chain) throws PostSendException {
                 final List<SendWr> out = new ArrayList<>(chain.size());
                 for (SendWr wr : chain) {
                     out.add(wr instanceof SendWr.FastReg f ? new SendWr.FastReg(f.wrId(), f.signaled(),
-                            ((Mr) f.mr()).real, f.pages(), f.rkey(), f.access()) : wr);
+                            ((Mr) f.mr()).real(), f.pages(), f.rkey(), f.access()) : wr);
                 }
-                q.postSend(out);
+                delegate.postSend(out);
             }
 
-            public void postRecv(RecvWr wr) throws VerbsException {
-                q.postRecv(wr);
-            }
-
-            public void moveToError() {
-                q.moveToError();
-            }
-
+            @Override
             public void drainSendQueue(long markerWrId) {
                 if (dropDrainMarker) {
-                    q.moveToError();
+                    delegate.moveToError();
                 } else {
-                    q.drainSendQueue(markerWrId);
+                    delegate.drainSendQueue(markerWrId);
                 }
             }
-
-            public void disconnect() {
-                q.disconnect();
-            }
         };
-    }
-
-    public void close() {
-        d.close();
     }
 }

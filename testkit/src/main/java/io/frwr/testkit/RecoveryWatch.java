@@ -1,6 +1,7 @@
 package io.frwr.testkit;
 
 import io.frwr.verbs.FastRegMr;
+import io.frwr.verbs.ForwardingProtectionDomain;
 import io.frwr.verbs.ProtectionDomain;
 import io.frwr.verbs.RdmaDevice;
 import io.frwr.verbs.VerbsException;
@@ -13,32 +14,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * failed. Recovery runs them on its own executor, outside the actor system, so the kit uses these counts
  * to tell "recovery is working" (wait) from "recovery waits for a retry timer" (let time pass).
  */
-final class RecoveryWatch implements ProtectionDomain {
-    private final ProtectionDomain pd;
-    private final RdmaDevice device;
+final class RecoveryWatch extends ForwardingProtectionDomain {
     final AtomicInteger inCall = new AtomicInteger();
     final AtomicLong calls = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
 
     RecoveryWatch(ProtectionDomain pd, RdmaDevice device) {
-        this.pd = pd;
-        this.device = device;
-    }
-
-    ProtectionDomain real() {
-        return pd;
-    }
-
-    @Override
-    public RdmaDevice device() {
-        return device;
+        super(pd, device);
     }
 
     @Override
     public FastRegMr allocFastRegMr(int maxPages) throws VerbsException {
         begin();
         try {
-            return pd.allocFastRegMr(maxPages);
+            return delegate.allocFastRegMr(maxPages);
         } catch (VerbsException e) {
             failures.incrementAndGet();
             throw e;
@@ -51,7 +40,7 @@ final class RecoveryWatch implements ProtectionDomain {
     public void deregMr(FastRegMr mr) throws VerbsException {
         begin();
         try {
-            pd.deregMr(mr);
+            delegate.deregMr(mr);
         } catch (VerbsException e) {
             failures.incrementAndGet();
             throw e;
