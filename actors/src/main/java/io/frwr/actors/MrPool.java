@@ -212,6 +212,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
                 events.publish(new TransportEvent.MrAcquired(p.slot()));
             }
         }
+        publishGauge(); // before the reply: whoever hears of the MRs must not read an older occupancy
         m.replyTo().tell(new Acquired(m.correlation(), got));
         return true;
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The README's "Embedding the transport" example, kept compiling and running here. */
@@ -77,6 +78,54 @@ class EmbeddingExampleTest {
             assertTrue(inv.fenced());
             assertEquals(1, inv.registration().chunks().size());
             assertEquals(512, client.liveMrCount(), "the pool size came from the user's config");
+        } finally {
+            kit.shutdownTestKit();
+            fabric.close();
+        }
+    }
+
+    @Test
+    void twoTransportsInOneSystemKeepSeparatePoolsAndCounters() throws Exception {
+        final ActorTestKit kit = ActorTestKit.create("two-transports",
+                ConfigFactory.parseString("frwr-transport.mr-pool.size = 8").withFallback(ConfigFactory.load()));
+        final SimFabric fabric = SimFabric.builder().seed(4L).build();
+        try {
+            final SimDevice server = fabric.endpoint("server");
+            final var spd = server.allocPd();
+            server.connectionManager().listen("server", req -> {
+                try {
+                    final var cq = server.createCq(64);
+                    req.accept(new ConnectParams(spd, cq, cq, 64, 16, null, Duration.ofSeconds(5)), e -> { });
+                } catch (io.frwr.verbs.VerbsException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            final TransportSettings settings = TransportSettings.fromConfig(kit.system().settings().config());
+            final SimDevice a = fabric.endpoint("a");
+            final SimDevice b = fabric.endpoint("b");
+            final var ta = kit.spawn(RdmaTransport.create(settings, a, ConnectionSpec.to("server")), "rdma-a");
+            final var tb = kit.spawn(RdmaTransport.create(settings, b, ConnectionSpec.to("server")), "rdma-b");
+            final TestProbe<RdmaTransport.RegisterReply> replies = kit.createTestProbe(RdmaTransport.RegisterReply.class);
+            for (int i = 0; i < 3; i++) {
+                ta.tell(new RdmaTransport.Register(List.of(ChunkRequest.of(Direction.PEER_READS,
+                        a.mapBuffer(ByteBuffer.allocateDirect(4096)).segment(0, 4096))), i, replies.getRef()));
+            }
+            tb.tell(new RdmaTransport.Register(List.of(ChunkRequest.of(Direction.PEER_READS,
+                    b.mapBuffer(ByteBuffer.allocateDirect(4096)).segment(0, 4096))), 9, replies.getRef()));
+            for (int i = 0; i < 4; i++) {
+                assertInstanceOf(RdmaTransport.Registered.class, replies.receiveMessage(Duration.ofSeconds(20)));
+            }
+            final TestProbe<TransportCounters.Snapshot> c = kit.createTestProbe(TransportCounters.Snapshot.class);
+            ta.tell(new RdmaTransport.GetCounters(c.getRef()));
+            final TransportCounters.Snapshot sa = c.receiveMessage();
+            tb.tell(new RdmaTransport.GetCounters(c.getRef()));
+            final TransportCounters.Snapshot sb = c.receiveMessage();
+            assertEquals(3, sa.get(TransportCounter.REGISTRATIONS));
+            assertEquals(1, sb.get(TransportCounter.REGISTRATIONS));
+            assertEquals(new PoolOccupancy(8, 5, 3, 0, 0), sa.occupancy());
+            assertEquals(new PoolOccupancy(8, 7, 1, 0, 0), sb.occupancy());
+            assertEquals(8, a.liveMrCount());
+            assertEquals(8, b.liveMrCount());
         } finally {
             kit.shutdownTestKit();
             fabric.close();
