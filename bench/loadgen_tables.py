@@ -31,20 +31,21 @@ def fmt(x, digits=0):
 def main(paths):
     runs = load(paths)
     print("\n| payload | server latency | acquisition | ops/s | MB/s | p50 us | p99 us | p99.9 us | max us "
-          "| maxInFlight | errors | invariants |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+          "| calls in flight | calls holding MRs | errors | invariants |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for p in PAYLOADS:
         for lat in LATENCIES:
             for mode in ["per-chunk", "batch"]:
                 r = runs.get((mode, p, lat))
                 if r is None:
-                    print("| %s | %s | %s | (no run) |||||||||" % (p, lat, mode))
+                    print("| %s | %s | %s | (no run) ||||||||||" % (p, lat, mode))
                     continue
                 l = r["latencyUs"]
                 ok = r.get("invariants", {}).get("ok")
-                print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                     p, lat, mode, fmt(r["opsPerSec"]), fmt(r["mbPerSec"], 1), fmt(l["p50"]), fmt(l["p99"]),
-                    fmt(l["p999"]), fmt(l["max"]), r["maxInFlight"], r.get("errors", 0),
+                    fmt(l["p999"]), fmt(l["max"]), r["maxInFlight"], r.get("maxRegisteredCalls", "-"),
+                    r.get("errors", 0),
                     "ok" if ok else "FAILED"))
     print("\nRatio per-chunk / batch (ops/s; above 1: per-chunk is faster)\n")
     print("| payload | server latency 0s | server latency 200us |")

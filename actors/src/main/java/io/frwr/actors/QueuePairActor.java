@@ -133,6 +133,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private String gaveUpReason;
     private ActorRef<Stopped> stopReplyTo;
     private long nextId = 1;
+    /** Registrations handed out and not yet given back to Invalidate: the calls holding MRs. */
+    private int registrationsInFlight;
 
     static Behavior<Command> create(TransportSettings settings, TransportCounters counters, TransportEvents events,
                                     ActorRef<MrPool.Command> pool, FrwrMapper mapper, DmaBuffer[] recvBuffers) {
@@ -330,7 +332,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             }
         }
         final Registration reg = new Registration(nextId++, List.copyOf(handles), mapped, reserved);
+        handedOut();
         job.request().replyTo().tell(new RdmaTransport.Registered(job.request().cookie(), reg));
+    }
+
+    private void handedOut() {
+        counters.max(TransportCounter.MAX_REGISTRATIONS_IN_FLIGHT, ++registrationsInFlight);
     }
 
     private static boolean anyRkeyChosenAtRegistration(List<PooledMr> mrs) {
@@ -353,6 +360,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             counters.add(TransportCounter.CHUNKS_REGISTERED, installed.size());
             final Registration reg = new Registration(nextId++, PendingRegistration.withRkeys(pr.plannedHandles,
                     installed), installed, pr.reserved);
+            handedOut();
             pr.request.replyTo().tell(new RdmaTransport.Registered(pr.request.cookie(), reg));
             return;
         }
@@ -391,6 +399,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             return this;
         }
         reg.invalidated = true;
+        registrationsInFlight--;
         final Fence fence = new Fence(reg.mapped.size(),
                 ok -> m.replyTo().tell(new RdmaTransport.Invalidated(reg, ok)));
         final List<MappedMr> toPost = new ArrayList<>(reg.mapped.size());

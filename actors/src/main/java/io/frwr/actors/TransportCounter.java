@@ -12,6 +12,8 @@ public enum TransportCounter {
     MR_REPLACEMENTS_FAILED("mr_replacements_failed", "orphaned MRs that could not be replaced"),
     REGISTRATIONS("registrations", "calls whose chunks were fast-registered"),
     CHUNKS_REGISTERED("chunks_registered", "FAST_REG WRs posted"),
+    /** A high-water mark, not a count: how many calls the pool let hold registrations at the same time. */
+    MAX_REGISTRATIONS_IN_FLIGHT("max_registrations_in_flight", "most registrations held at once"),
     NO_MR_FAILURES("no_mr_failures", "registrations refused because no MR was free (backpressure)"),
     LOCAL_INV_NEEDED("local_inv_needed", "LOCAL_INV WRs posted"),
     REMOTE_INVALIDATIONS("remote_invalidations", "MRs the responder invalidated with SEND_WITH_INV"),

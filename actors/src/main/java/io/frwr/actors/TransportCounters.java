@@ -17,6 +17,11 @@ public final class TransportCounters {
         values.addAndGet(c.ordinal(), n);
     }
 
+    /** Raise a high-water mark to {@code value} if it is higher. */
+    public void max(TransportCounter c, long value) {
+        values.accumulateAndGet(c.ordinal(), value, Math::max);
+    }
+
     public long get(TransportCounter c) {
         return values.get(c.ordinal());
     }

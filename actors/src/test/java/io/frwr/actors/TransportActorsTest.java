@@ -94,6 +94,8 @@ class TransportActorsTest {
             f.await(f.invalidate(a), RdmaTransport.Invalidated.class);
             f.register(Direction.PEER_READS, f.segment(4096));
             assertEquals(0, f.counters().get(TransportCounter.QP_ERRORS));
+            assertEquals(2, f.counters().get(TransportCounter.MAX_REGISTRATIONS_IN_FLIGHT),
+                    "a pool of 2 lets 2 one-chunk calls hold registrations at once, never more");
         }
     }
 

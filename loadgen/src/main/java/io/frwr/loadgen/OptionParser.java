@@ -43,7 +43,7 @@ public final class OptionParser {
     private Boolean remoteInvalidation;
     private boolean verbose;
 
-    private OptionParser() {
+    private OptionParser() throws UsageException {
         final LoadgenOptions d = LoadgenOptions.defaults();
         duration = d.duration();
         concurrency = d.concurrency();
@@ -54,7 +54,7 @@ public final class OptionParser {
         recoveryStrategy = d.recoveryStrategy();
         serverLatency = d.serverLatency();
         seed = d.seed();
-        provider = d.provider();
+        provider = providerFromConfig(d.provider());
         fabricCosts = d.fabricCosts();
         callTimeout = d.callTimeout();
     }
@@ -288,5 +288,24 @@ public final class OptionParser {
             throw bad(name, value, "must name a device (rxe0) or an IP address of one");
         }
         return value;
+    }
+
+    /**
+     * The default provider is the transport's own setting, frwr-transport.provider (application.conf or
+     * -Dfrwr-transport.provider=disni); --provider overrides it.
+     */
+    private static LoadgenOptions.Provider providerFromConfig(LoadgenOptions.Provider fallback)
+            throws UsageException {
+        final com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.load();
+        final String key = io.frwr.config.TransportSettings.ROOT + ".provider";
+        if (!c.hasPath(key)) {
+            return fallback;
+        }
+        final String v = c.getString(key);
+        return switch (v) {
+            case "sim" -> LoadgenOptions.Provider.SIM;
+            case "disni" -> LoadgenOptions.Provider.DISNI;
+            default -> throw new UsageException(key + " = \"" + v + "\": must be one of sim, disni");
+        };
     }
 }

@@ -29,6 +29,8 @@ public final class ReportJson {
         w.name("latencyUs");
         latency(w, r.total());
         w.field("maxInFlight", r.clientBefore().maxOutstanding());
+        // Calls whose chunks held MRs at the same time: what the pool allowed (batch mode holds batch-size each).
+        w.field("maxRegisteredCalls", c.get(TransportCounter.MAX_REGISTRATIONS_IN_FLIGHT));
         w.field("reconnects", c.get(TransportCounter.RECONNECTS));
         w.field("faultsInjected", r.faultsInjected());
         w.name("mrs").beginObject()

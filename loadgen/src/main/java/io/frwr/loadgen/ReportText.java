@@ -35,8 +35,9 @@ public final class ReportText {
         out.println(RULE);
         out.printf(" errors %d%s%n", r.errors(), r.errorsByKind().isEmpty() ? "" : " " + r.errorsByKind());
         r.firstErrors().forEach((kind, why) -> out.printf("   first %s: %s%n", kind, why));
-        out.printf(" faults injected %d, most calls outstanding at once %d%n", r.faultsInjected(),
-                r.clientBefore().maxOutstanding());
+        out.printf(" faults injected %d, most calls outstanding at once %d, most holding registered MRs at once %d%n",
+                r.faultsInjected(), r.clientBefore().maxOutstanding(),
+                r.transportCounters().get(TransportCounter.MAX_REGISTRATIONS_IN_FLIGHT));
         out.println();
         out.println(" transport counters");
         printTransport(out, r.transportFinal() != null ? r.transportFinal() : r.transportCounters());

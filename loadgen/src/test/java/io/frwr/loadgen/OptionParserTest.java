@@ -173,4 +173,21 @@ class OptionParserTest {
         assertEquals("1500ms", DurationArg.format(Duration.ofMillis(1500)));
         assertThrows(IllegalArgumentException.class, () -> DurationArg.parse("5"));
     }
+
+    @org.junit.jupiter.api.Test
+    void theDefaultProviderIsTheTransportsHoconKey() throws Exception {
+        System.setProperty("frwr-transport.provider", "disni");
+        com.typesafe.config.ConfigFactory.invalidateCaches();
+        try {
+            assertEquals(LoadgenOptions.Provider.DISNI, parse("--duration", "1s").provider());
+            assertEquals(LoadgenOptions.Provider.SIM, parse("--provider", "sim").provider(), "the option wins");
+            System.setProperty("frwr-transport.provider", "rdma");
+            com.typesafe.config.ConfigFactory.invalidateCaches();
+            assertEquals("frwr-transport.provider = \"rdma\": must be one of sim, disni", refusal("--duration", "1s"));
+        } finally {
+            System.clearProperty("frwr-transport.provider");
+            com.typesafe.config.ConfigFactory.invalidateCaches();
+        }
+        assertEquals(LoadgenOptions.Provider.SIM, parse("--duration", "1s").provider());
+    }
 }
