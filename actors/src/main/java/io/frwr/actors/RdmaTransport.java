@@ -11,6 +11,7 @@ import io.frwr.verbs.DmaBuffer;
 import io.frwr.verbs.ProtectionDomain;
 import io.frwr.verbs.RdmaDevice;
 import io.frwr.verbs.Segment;
+import io.frwr.verbs.VerbsProviders;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -119,6 +120,16 @@ public final class RdmaTransport {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private RdmaTransport() {
+    }
+
+    /**
+     * A transport on the device that configuration names: {@code frwr-transport.provider} picks the
+     * provider ({@code sim}: an endpoint of the JVM-wide simulated fabric; {@code disni}: a NIC, needs
+     * io.frwr:frwr-verbs-disni), {@code localDevice} the endpoint, device name or local IP. Where the
+     * provider cannot run, spawning fails with its message (for disni, what is missing and how to fix it).
+     */
+    public static Behavior<Command> create(TransportSettings settings, String localDevice, ConnectionSpec spec) {
+        return Behaviors.setup(ctx -> create(settings, VerbsProviders.open(settings.provider(), localDevice), spec));
     }
 
     public static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec) {

@@ -131,4 +131,35 @@ class EmbeddingExampleTest {
             fabric.close();
         }
     }
+
+    @Test
+    void theProviderAndTheDeviceComeFromConfigurationAlone() throws Exception {
+        final ActorTestKit kit = ActorTestKit.create("by-name",
+                ConfigFactory.parseString("frwr-transport { provider = sim, mr-pool.size = 4 }")
+                        .withFallback(ConfigFactory.load()));
+        try {
+            // A bare listener on the JVM-wide simulated fabric, opened by name like the transport's device.
+            final io.frwr.verbs.RdmaDevice server = io.frwr.verbs.VerbsProviders.open("sim", "by-name-server");
+            final var spd = server.allocPd();
+            final var scq = server.createCq(64);
+            server.connectionManager().listen("by-name-server", req -> {
+                try {
+                    req.accept(new ConnectParams(spd, scq, scq, 64, 16, null, Duration.ofSeconds(5)), e -> { });
+                } catch (io.frwr.verbs.VerbsException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            final TransportSettings settings = TransportSettings.fromConfig(kit.system().settings().config());
+            final var t = kit.spawn(RdmaTransport.create(settings, "by-name-client",
+                    ConnectionSpec.to("by-name-server")));
+            final io.frwr.verbs.RdmaDevice client = io.frwr.verbs.VerbsProviders.open("sim", "by-name-client");
+            final TestProbe<RdmaTransport.RegisterReply> p = kit.createTestProbe(RdmaTransport.RegisterReply.class);
+            t.tell(new RdmaTransport.Register(List.of(ChunkRequest.of(Direction.PEER_READS,
+                    client.mapBuffer(ByteBuffer.allocateDirect(4096)).segment(0, 4096))), 1, p.getRef()));
+            assertInstanceOf(RdmaTransport.Registered.class, p.receiveMessage(Duration.ofSeconds(20)));
+            assertEquals(4, ((SimDevice) client).liveMrCount());
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
 }
