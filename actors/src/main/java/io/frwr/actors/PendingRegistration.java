@@ -33,6 +33,11 @@ final class PendingRegistration {
         return --remaining == 0;
     }
 
+    /** A failure after every FAST_REG completed (the message could not be built). */
+    void failed(String why) {
+        failure = why;
+    }
+
     String failure() {
         return failure;
     }

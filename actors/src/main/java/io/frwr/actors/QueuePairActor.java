@@ -93,7 +93,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private static final long SEQ_MASK = (1L << EPOCH_SHIFT) - 1;
     private static final int POLL_BATCH = 64;
 
-    private record RegisterJob(RdmaTransport.Register request, List<List<ChunkPlan>> plans, int chunks) { }
+    private record RegisterJob(RdmaTransport.Register request, List<List<ChunkPlan>> plans, int chunks) {
+        /** Send-queue slots the job takes: its FAST_REGs, and the SEND when it carries a message. */
+        int wrs() {
+            return chunks + (request.message() != null ? 1 : 0);
+        }
+    }
 
     private sealed interface Blocked permits BlockedRegister, BlockedInvalidate, BlockedSend { }
 
@@ -207,6 +212,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     // ---- Register -------------------------------------------------------------------------------------
 
     private Behavior<Command> onRegister(RdmaTransport.Register r) {
+        if (r.epoch() != 0 && (mode != Mode.UP || r.epoch() != epoch)) {
+            // Its message was built for a connection that is gone: nothing of it may go out on another.
+            failRegister(r, TransportError.Kind.CONNECTION_LOST, "the request was built for connection " + r.epoch()
+                    + ", which is gone");
+            return this;
+        }
         if (mode != Mode.UP) {
             park(r);
             return this;
@@ -228,7 +239,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         }
         final boolean batch = settings.mrPool().acquireMode() == AcquireMode.BATCH;
         final int limit = batch ? settings.mrPool().batchSize() : poolSize;
-        if (chunks > limit || chunks > sq.largestRequest()) {
+        final int wrs = chunks + (r.message() != null ? 1 : 0);
+        if (chunks > limit || wrs > sq.largestRequest()) {
             failRegister(r, TransportError.Kind.BAD_REQUEST, "the segments need " + chunks + " MRs; at most "
                     + Math.min(limit, sq.largestRequest()) + " fit one registration (pool size " + poolSize
                     + (batch ? ", batch size " + limit : "") + ", send-queue slots " + sq.largestRequest() + ")");
@@ -250,7 +262,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 // Untouched, still INVALID: back to the pool, and the request waits for the next QP.
                 pool.tell(new MrPool.Release(asMapped(got.mrs())));
                 park(job.request());
-            } else if (!blocked.isEmpty() || !sq.fits(job.chunks())) {
+            } else if (!blocked.isEmpty() || !sq.fits(job.wrs())) {
                 counters.increment(TransportCounter.SQ_FULL_WAITS);
                 blocked.addLast(new BlockedRegister(job, got.mrs()));
             } else {
@@ -262,7 +274,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     }
 
     private void postRegister(RegisterJob job, List<PooledMr> mrs) {
-        final List<SendWr> chain = new ArrayList<>(job.chunks());
+        final List<SendWr> chain = new ArrayList<>(job.wrs());
         final List<MappedMr> mapped = new ArrayList<>(job.chunks());
         final List<List<Handle>> handles = new ArrayList<>(job.plans().size());
         final long firstSeq = sq.posted() + 1;
@@ -290,6 +302,14 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             handles.add(chunkHandles);
         }
         final List<MappedMr> reserved = asMapped(mrs.subList(next, mrs.size()));
+        final RdmaTransport.Register req = job.request();
+        Registration built = null;
+        if (req.message() != null && !rkeyAtCompletion) {
+            built = new Registration(nextId++, List.copyOf(handles), mapped, reserved);
+            if (!appendSend(chain, built, req, firstSeq, mapped)) {
+                return;
+            }
+        }
         try {
             qp.postSend(chain);
         } catch (PostSendException e) {
@@ -307,6 +327,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                     pool.tell(new MrPool.Recover(m.mr(), m.generation(), "FAST_REG post failed: " + e.errno()));
                 }
             }
+            if (chain.size() > mapped.size() && k <= mapped.size()) {
+                slot(firstSeq + mapped.size()).clear(); // the SEND never went out
+            }
             sq.unpostFrom(firstSeq + k);
             if (!reserved.isEmpty()) {
                 pool.tell(new MrPool.Release(reserved));
@@ -316,6 +339,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 startDrain("post_send: " + e.getMessage());
             }
             return;
+        }
+        if (built != null) {
+            counters.increment(TransportCounter.SENDS);
         }
         if (rkeyAtCompletion) {
             final PendingRegistration pr = new PendingRegistration(job.request(), handles, mapped, reserved);
@@ -331,9 +357,42 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 events.publish(new TransportEvent.MrRegistered(m.mr().slot(), m.rkey()));
             }
         }
-        final Registration reg = new Registration(nextId++, List.copyOf(handles), mapped, reserved);
+        final Registration reg = built != null ? built
+                : new Registration(nextId++, List.copyOf(handles), mapped, reserved);
         handedOut();
         job.request().replyTo().tell(new RdmaTransport.Registered(job.request().cookie(), reg));
+    }
+
+    /**
+     * Builds the message that advertises {@code reg} and appends its SEND to the FAST_REG chain. If the
+     * builder fails, nothing has been posted: the MRs go back INVALID (only the software key byte moved)
+     * and the request fails with the builder's message. Returns false then.
+     */
+    private boolean appendSend(List<SendWr> chain, Registration reg, RdmaTransport.Register req, long firstSeq,
+                               List<MappedMr> mapped) {
+        final List<io.frwr.verbs.Segment> sgl;
+        try {
+            sgl = req.message().build(reg);
+        } catch (RuntimeException e) {
+            for (int i = 0; i < mapped.size(); i++) {
+                slot(firstSeq + i).clear();
+                final PooledMr p = mapped.get(i).mr();
+                p.setState(MrState.next(p.state(), MrEvent.UNMAP));
+            }
+            sq.unpostFrom(firstSeq);
+            final List<MappedMr> back = new ArrayList<>(mapped);
+            back.addAll(reg.reserved);
+            pool.tell(new MrPool.Release(back));
+            failRegister(req, TransportError.Kind.BAD_REQUEST, "building the message failed: " + e.getMessage());
+            return false;
+        }
+        final long seq = sq.take();
+        final WrSlot slot = slot(seq);
+        slot.opcode = Opcode.SEND;
+        slot.sendReplyTo = req.sendReplyTo();
+        slot.cookie = req.cookie();
+        chain.add(new SendWr.Send(wrId(seq), sq.signal(seq, req.sendReplyTo() != null), sgl));
+        return true;
     }
 
     private void handedOut() {
@@ -356,22 +415,40 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         }
         if (pr.failure() == null) {
             final List<MappedMr> installed = pr.installed();
-            counters.increment(TransportCounter.REGISTRATIONS);
-            counters.add(TransportCounter.CHUNKS_REGISTERED, installed.size());
             final Registration reg = new Registration(nextId++, PendingRegistration.withRkeys(pr.plannedHandles,
                     installed), installed, pr.reserved);
+            final RdmaTransport.Register req = pr.request;
+            if (req.message() != null) {
+                // The rkeys exist only now: the message is built and sent after the FAST_REGs, not chained.
+                final List<io.frwr.verbs.Segment> sgl;
+                try {
+                    sgl = req.message().build(reg);
+                } catch (RuntimeException e) {
+                    pr.failed("building the message failed: " + e.getMessage());
+                    recoverNeverHandedOut(pr, TransportError.Kind.BAD_REQUEST);
+                    return;
+                }
+                onSend(new RdmaTransport.Send(sgl, req.cookie(), req.sendReplyTo(), req.epoch()));
+            }
+            counters.increment(TransportCounter.REGISTRATIONS);
+            counters.add(TransportCounter.CHUNKS_REGISTERED, installed.size());
             handedOut();
-            pr.request.replyTo().tell(new RdmaTransport.Registered(pr.request.cookie(), reg));
+            req.replyTo().tell(new RdmaTransport.Registered(req.cookie(), reg));
             return;
         }
-        // Never handed out: nobody will invalidate it, so its MRs go to recovery (no WR on them is pending now).
+        recoverNeverHandedOut(pr, TransportError.Kind.CONNECTION_LOST);
+    }
+
+    /** Never handed out: nobody will invalidate it, so its MRs go to recovery (no WR on them is pending now). */
+    private void recoverNeverHandedOut(PendingRegistration pr, TransportError.Kind kind) {
         for (MappedMr m : pr.mapped) {
             pool.tell(new MrPool.Recover(m.mr(), m.generation(), "registration failed: " + pr.failure()));
         }
         if (!pr.reserved.isEmpty()) {
             pool.tell(new MrPool.Release(pr.reserved));
         }
-        failRegister(pr.request, TransportError.Kind.CONNECTION_LOST, "FAST_REG " + pr.failure());
+        failRegister(pr.request, kind, kind == TransportError.Kind.CONNECTION_LOST ? "FAST_REG " + pr.failure()
+                : pr.failure());
     }
 
     private void failRegister(RdmaTransport.Register r, TransportError.Kind kind, String message) {
@@ -535,7 +612,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private void runBlocked() {
         while (mode == Mode.UP && !blocked.isEmpty()) {
             final Blocked b = blocked.peekFirst();
-            final int need = b instanceof BlockedRegister r ? r.job().chunks()
+            final int need = b instanceof BlockedRegister r ? r.job().wrs()
                     : b instanceof BlockedInvalidate i ? i.toPost().size() : 1;
             if (!sq.fits(need)) {
                 return;

@@ -35,9 +35,25 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RdmaTransport {
     public interface Command { }
 
-    /** Register chunks; one MR per chunk (more when a chunk is longer than one MR maps). */
-    public record Register(List<ChunkRequest> chunks, long cookie, ActorRef<RegisterReply> replyTo)
-            implements Command, QueuePairActor.Command { }
+    /**
+     * Register chunks; one MR per chunk (more when a chunk is longer than one MR maps). With a
+     * {@code message}, the SEND it builds is posted in the same chain right after the FAST_REGs (one post,
+     * no second round trip); its completion is reported to {@code sendReplyTo} (may be null) and a non-zero
+     * {@code epoch} binds the request to that connection, as for {@link Send}.
+     */
+    public record Register(List<ChunkRequest> chunks, long cookie, ActorRef<RegisterReply> replyTo,
+                           MessageBuilder message, ActorRef<SendReply> sendReplyTo, long epoch)
+            implements Command, QueuePairActor.Command {
+        public Register(List<ChunkRequest> chunks, long cookie, ActorRef<RegisterReply> replyTo) {
+            this(chunks, cookie, replyTo, null, null, 0);
+        }
+
+        /** Register, then SEND what {@code message} builds from the registration, in one chain. */
+        public static Register andSend(List<ChunkRequest> chunks, MessageBuilder message, long cookie,
+                                       ActorRef<RegisterReply> replyTo, ActorRef<SendReply> sendReplyTo, long epoch) {
+            return new Register(chunks, cookie, replyTo, message, sendReplyTo, epoch);
+        }
+    }
 
     public sealed interface RegisterReply {
         long cookie();

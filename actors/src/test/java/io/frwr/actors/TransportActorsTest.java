@@ -317,4 +317,88 @@ class TransportActorsTest {
             assertTrue(f.awaitPoolQuiet(16).occupancy().conserved());
         }
     }
+
+    /** A message that carries the first handle's rkey, as an RPC header would. */
+    private static MessageBuilder rkeyMessage(Segment out) {
+        return reg -> {
+            out.buffer().buffer().putInt(out.offset(), reg.chunk(0).get(0).rkey());
+            return List.of(out);
+        };
+    }
+
+    private static int receivedRkey(TransportFixture f, QueuePair sqp) {
+        final List<WorkCompletion> wcs = new ArrayList<>();
+        final TestProbe<Object> guard = f.kit.createTestProbe();
+        return guard.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(2), () -> {
+            f.stepAll();
+            sqp.recvCq().poll(wcs, 16);
+            for (WorkCompletion wc : wcs) {
+                if (wc.opcode() == io.frwr.verbs.Opcode.RECV && wc.status() == WcStatus.SUCCESS) {
+                    return (int) wc.wrId(); // index of the server's receive buffer
+                }
+            }
+            throw new AssertionError("the server received nothing yet");
+        });
+    }
+
+    @Test
+    void registerAndSendPostsTheFastRegsAndTheSendAsOneChain() throws Exception {
+        final WrappedDevice[] dev = new WrappedDevice[1];
+        try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE, "", d -> dev[0] = WrappedDevice.plain(d))) {
+            f.awaitUp();
+            final Segment msg = f.segment(64);
+            final TestProbe<RdmaTransport.RegisterReply> p = f.kit.createTestProbe(RdmaTransport.RegisterReply.class);
+            f.transport.tell(RdmaTransport.Register.andSend(List.of(ChunkRequest.of(Direction.PEER_WRITES,
+                    f.segment(8192))), rkeyMessage(msg), 3, p.getRef(), null, 0));
+            final RdmaTransport.Registered ok = assertInstanceOf(RdmaTransport.Registered.class,
+                    f.await(p, RdmaTransport.RegisterReply.class));
+            assertEquals(List.of(2), dev[0].postedChains, "one post: the FAST_REG, then the SEND advertising it");
+            receivedRkey(f, f.serverQps.get(0));
+            assertTrue(f.client.isRkeyLive(ok.registration().chunk(0).get(0).rkey()),
+                    "send-queue order ran the FAST_REG before the SEND that carries its rkey");
+            assertEquals(1, f.counters().get(TransportCounter.SENDS));
+            assertTrue(f.await(f.invalidate(ok.registration()), RdmaTransport.Invalidated.class).fenced());
+        }
+    }
+
+    @Test
+    void aMessageThatCannotBeBuiltFailsTheRegistrationAndReturnsItsMrs() throws Exception {
+        try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE, "")) {
+            f.awaitUp();
+            final TestProbe<RdmaTransport.RegisterReply> p = f.kit.createTestProbe(RdmaTransport.RegisterReply.class);
+            f.transport.tell(RdmaTransport.Register.andSend(List.of(ChunkRequest.of(Direction.PEER_WRITES,
+                    f.segment(4096))), reg -> {
+                        throw new IllegalStateException("header too large for the inline limit");
+                    }, 4, p.getRef(), null, 0));
+            final RdmaTransport.RegisterFailed failed = assertInstanceOf(RdmaTransport.RegisterFailed.class,
+                    f.await(p, RdmaTransport.RegisterReply.class));
+            assertEquals(TransportError.Kind.BAD_REQUEST, failed.error().kind());
+            assertTrue(failed.error().message().contains("header too large"), failed.error().message());
+            final TransportCounters.Snapshot s = f.awaitPoolQuiet(16);
+            assertEquals(0, s.get(TransportCounter.MRS_RECOVERED), "never posted: the MRs go back INVALID");
+            assertEquals(0, f.fabric.stats().executed(io.frwr.verbs.Opcode.FAST_REG));
+
+            f.transport.tell(RdmaTransport.Register.andSend(List.of(ChunkRequest.of(Direction.PEER_WRITES,
+                    f.segment(4096))), rkeyMessage(f.segment(64)), 5, p.getRef(), null, 99));
+            assertEquals(TransportError.Kind.CONNECTION_LOST, assertInstanceOf(RdmaTransport.RegisterFailed.class,
+                    f.await(p, RdmaTransport.RegisterReply.class)).error().kind(), "bound to a connection that is gone");
+        }
+    }
+
+    @Test
+    void whereTheProviderChoosesTheRkeyTheMessageIsBuiltAfterTheFastRegCompleted() throws Exception {
+        try (TransportFixture f = new TransportFixture(SimMode.STEPPED, FREE, "", WrappedDevice::rkeyChosenAtRegistration)) {
+            f.awaitUp();
+            final Segment msg = f.segment(64);
+            final TestProbe<RdmaTransport.RegisterReply> p = f.kit.createTestProbe(RdmaTransport.RegisterReply.class);
+            final TestProbe<RdmaTransport.SendReply> sent = f.kit.createTestProbe(RdmaTransport.SendReply.class);
+            f.transport.tell(RdmaTransport.Register.andSend(List.of(ChunkRequest.of(Direction.PEER_WRITES,
+                    f.segment(4096))), rkeyMessage(msg), 6, p.getRef(), sent.getRef(), 0));
+            final RdmaTransport.Registered ok = assertInstanceOf(RdmaTransport.Registered.class,
+                    f.await(p, RdmaTransport.RegisterReply.class));
+            assertInstanceOf(RdmaTransport.Sent.class, f.await(sent, RdmaTransport.SendReply.class));
+            assertEquals(ok.registration().chunk(0).get(0).rkey(), msg.buffer().buffer().getInt(msg.offset()),
+                    "the message carries the rkey the registration installed");
+        }
+    }
 }

@@ -25,6 +25,8 @@ final class WrappedDevice extends ForwardingRdmaDevice {
     private final boolean rkeyChosenAtRegistration;
     private final boolean dropDrainMarker;
     private final AtomicInteger deregCrashes;
+    /** The length of every chain the consumer posted, in order. */
+    final List<Integer> postedChains = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WrappedDevice(RdmaDevice d, boolean rkeyChosenAtRegistration, boolean dropDrainMarker, int deregCrashes) {
         super(d);
@@ -39,6 +41,10 @@ final class WrappedDevice extends ForwardingRdmaDevice {
 
     static WrappedDevice withoutDrainMarker(RdmaDevice d) {
         return new WrappedDevice(d, false, true, 0);
+    }
+
+    static WrappedDevice plain(RdmaDevice d) {
+        return new WrappedDevice(d, false, false, 0);
     }
 
     static WrappedDevice crashingOnDereg(RdmaDevice d, int times) {
@@ -104,6 +110,7 @@ final class WrappedDevice extends ForwardingRdmaDevice {
                     out.add(wr instanceof SendWr.FastReg f ? new SendWr.FastReg(f.wrId(), f.signaled(),
                             ((Mr) f.mr()).real(), f.pages(), f.rkey(), f.access()) : wr);
                 }
+                postedChains.add(out.size());
                 delegate.postSend(out);
             }
 
