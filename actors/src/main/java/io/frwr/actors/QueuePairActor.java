@@ -418,9 +418,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             final Registration reg = new Registration(nextId++, PendingRegistration.withRkeys(pr.plannedHandles,
                     installed), installed, pr.reserved);
             final RdmaTransport.Register req = pr.request;
+            List<io.frwr.verbs.Segment> sgl = null;
             if (req.message() != null) {
                 // The rkeys exist only now: the message is built and sent after the FAST_REGs, not chained.
-                final List<io.frwr.verbs.Segment> sgl;
                 try {
                     sgl = req.message().build(reg);
                 } catch (RuntimeException e) {
@@ -428,12 +428,15 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                     recoverNeverHandedOut(pr, TransportError.Kind.BAD_REQUEST);
                     return;
                 }
-                onSend(new RdmaTransport.Send(sgl, req.cookie(), req.sendReplyTo(), req.epoch()));
             }
             counters.increment(TransportCounter.REGISTRATIONS);
             counters.add(TransportCounter.CHUNKS_REGISTERED, installed.size());
             handedOut();
             req.replyTo().tell(new RdmaTransport.Registered(req.cookie(), reg));
+            if (sgl != null) {
+                // After the reply, so that a SEND reply never reaches the caller before its Registered.
+                onSend(new RdmaTransport.Send(sgl, req.cookie(), req.sendReplyTo(), req.epoch()));
+            }
             return;
         }
         recoverNeverHandedOut(pr, TransportError.Kind.CONNECTION_LOST);

@@ -220,7 +220,7 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
         }
         c.layout = CallLayout.plan(c.spec, c.xid, Math.min(sendLimit, sendBuffers.slotSize()), recvLimit);
         if (!c.layout.needsRegistration()) {
-            send(c, null);
+            sendInline(c);
             return;
         }
         try {
@@ -237,10 +237,32 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
             return;
         }
         c.phase = PendingCall.Phase.REGISTERING;
-        transport.tell(new RdmaTransport.Register(c.layout.chunkRequests(c.spec,
+        // The transport encodes the message into this call's slot and posts it right behind the FAST_REGs,
+        // so the slot is in use from now until the SEND's reply (or a failed registration) comes back.
+        c.sendInFlight = true;
+        transport.tell(RdmaTransport.Register.andSend(c.layout.chunkRequests(c.spec,
                 c.callChunk == null ? null : c.callChunk.segment(0, c.layout.fullMessageLength()),
-                c.replyBuffer == null ? null : c.replyBuffer.segment(0, c.spec.maxReplySize())), c.id,
-                registerAdapter));
+                c.replyBuffer == null ? null : c.replyBuffer.segment(0, c.spec.maxReplySize())),
+                message(c), c.id, registerAdapter, sendAdapter, epoch));
+    }
+
+    /**
+     * What the transport runs, on its own actor, once the registration exists: encode this call's header
+     * with the handles into its send slot. It reads only values fixed now and writes only that slot.
+     */
+    private io.frwr.actors.MessageBuilder message(PendingCall c) {
+        final CallLayout layout = c.layout;
+        final RpcCallSpec spec = c.spec;
+        final int xid = c.xid;
+        final int slot = c.sendSlot;
+        final int credits = settings.maxCredits();
+        final int limit = Math.min(sendLimit, sendBuffers.slotSize());
+        final SendBuffers buffers = sendBuffers;
+        return reg -> {
+            final int length = layout.encodeSend(spec, layout.header(xid, credits, reg), buffers.memory(),
+                    buffers.offset(slot), limit);
+            return List.of(buffers.segment(slot, length));
+        };
     }
 
     private DmaBuffer ensure(DmaBuffer have, int bytes) throws VerbsException {
@@ -253,8 +275,9 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
         return chunkBuffers.acquire(bytes);
     }
 
-    private void send(PendingCall c, io.frwr.actors.Registration reg) {
-        final RpcRdmaHeader header = c.layout.header(c.xid, settings.maxCredits(), reg);
+    /** A call with no chunks: encode and SEND it now (no registration to wait for). */
+    private void sendInline(PendingCall c) {
+        final RpcRdmaHeader header = c.layout.header(c.xid, settings.maxCredits(), null);
         final int length;
         try {
             length = c.layout.encodeSend(c.spec, header, sendBuffers.memory(), sendBuffers.offset(c.sendSlot),
@@ -263,6 +286,14 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
             decide(c, CallError.Kind.BAD_REQUEST, e.getMessage());
             return;
         }
+        transmitted(c, header);
+        c.sendInFlight = true;
+        // Bound to this connection: its chunks carry this connection's rkeys, which may be dead on the next.
+        transport.tell(new RdmaTransport.Send(List.of(sendBuffers.segment(c.sendSlot, length)), c.id, sendAdapter, epoch));
+    }
+
+    /** Books a transmission: the header the reply is checked against, the counters, the phase. */
+    private void transmitted(PendingCall c, RpcRdmaHeader header) {
         c.sentHeader = header;
         c.transmissions++;
         if (c.transmissions > 1) {
@@ -270,9 +301,6 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
         }
         count(c.layout);
         c.phase = PendingCall.Phase.SENT;
-        c.sendInFlight = true;
-        // Bound to this connection: its chunks carry this connection's rkeys, which may be dead on the next.
-        transport.tell(new RdmaTransport.Send(List.of(sendBuffers.segment(c.sendSlot, length)), c.id, sendAdapter, epoch));
     }
 
     private void count(CallLayout layout) {
@@ -309,9 +337,20 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
                 c.phase = PendingCall.Phase.WAITING;
                 startInvalidate(c);
             } else {
-                send(c, r.registration());
+                // The SEND went out with the FAST_REGs; its reply will free the slot.
+                transmitted(c, c.layout.header(c.xid, settings.maxCredits(), r.registration()));
             }
-        } else if (m.reply() instanceof RdmaTransport.RegisterFailed f && c != null) {
+        } else if (m.reply() instanceof RdmaTransport.RegisterFailed f) {
+            // No SEND was posted, so no SEND reply will come: the slot is free again.
+            final Integer orphanSlot = slotsAwaitingSend.remove(f.cookie());
+            if (orphanSlot != null) {
+                sendBuffers.release(orphanSlot);
+            }
+            if (c == null) {
+                dispatch();
+                return next();
+            }
+            c.sendInFlight = false;
             c.phase = c.decided() ? PendingCall.Phase.FINISHING : PendingCall.Phase.QUEUED;
             if (c.decided()) {
                 finishIfSafe(c);
