@@ -43,6 +43,12 @@ public final class OptionParser {
     private Boolean remoteInvalidation;
     private boolean verbose;
 
+    /** The options that take a value, as {@link #set} knows them. */
+    private static final java.util.Set<String> VALUED = java.util.Set.of("--duration", "--concurrency", "--payload",
+            "--pool-size", "--acquire-mode", "--batch-size", "--recovery-parallelism", "--recovery-strategy",
+            "--server-latency", "--fault-rate", "--seed", "--json", "--pcap", "--provider", "--role", "--address",
+            "--device", "--fabric-costs", "--call-timeout", "--remote-invalidation");
+
     private OptionParser() throws UsageException {
         final LoadgenOptions d = LoadgenOptions.defaults();
         duration = d.duration();
@@ -89,6 +95,8 @@ public final class OptionParser {
                 value = arg.substring(eq + 1);
             } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
                 value = args.get(++i);
+            } else if (!VALUED.contains(name)) {
+                throw new UsageException("unknown option " + name + " (see ./frwr loadgen --help)");
             } else {
                 throw new UsageException(name + " needs a value (see --help)");
             }

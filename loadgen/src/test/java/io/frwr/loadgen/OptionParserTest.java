@@ -190,4 +190,11 @@ class OptionParserTest {
         }
         assertEquals(LoadgenOptions.Provider.SIM, parse("--duration", "1s").provider());
     }
+
+    @Test
+    void anUnknownOptionIsCalledUnknownWithOrWithoutAValue() {
+        assertEquals("unknown option --bogus (see ./frwr loadgen --help)", refusal("--bogus"));
+        assertEquals("unknown option --bogus (see ./frwr loadgen --help)", refusal("--bogus", "1"));
+        assertEquals("--seed needs a value (see --help)", refusal("--seed"));
+    }
 }
