@@ -48,11 +48,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     public record Release(List<MappedMr> mrs) implements Command {
         /** Give back MRs that were acquired and never mapped: still INVALID, at their current generation. */
         public static Release unmapped(List<PooledMr> mrs) {
-            final List<MappedMr> out = new ArrayList<>(mrs.size());
-            for (PooledMr p : mrs) {
-                out.add(new MappedMr(p, p.generation(), 0));
-            }
-            return new Release(out);
+            return new Release(MappedMr.unmapped(mrs));
         }
     }
 

@@ -61,32 +61,32 @@ public final class PooledMr {
 
     /** Recovery deregistered the MR: every rkey it had is dead, release whoever waited on that. */
     void deregistered() {
+        endGeneration(true);
+    }
+
+    /** Recovery gave up deregistering: release the waiters, telling them the memory may still be exposed. */
+    void abandoned() {
+        endGeneration(false);
+    }
+
+    /** The MR of this generation is gone (or given up): waiters learn whether their memory is safe. */
+    private void endGeneration(boolean deregistered) {
         final List<Fence> waiters;
         synchronized (this) {
             generation++;
-            mr = null;
-            state = MrState.STALE;
-            if (fenceWaiters.isEmpty()) {
-                return;
+            if (deregistered) {
+                mr = null;
+                state = MrState.STALE;
             }
             waiters = new ArrayList<>(fenceWaiters);
             fenceWaiters.clear();
         }
         for (Fence f : waiters) {
-            f.countDown();
-        }
-    }
-
-    /** Recovery gave up deregistering: release the waiters, telling them the memory may still be exposed. */
-    void abandoned() {
-        final List<Fence> waiters;
-        synchronized (this) {
-            generation++;
-            waiters = new ArrayList<>(fenceWaiters);
-            fenceWaiters.clear();
-        }
-        for (Fence f : waiters) {
-            f.countDownUnsafe();
+            if (deregistered) {
+                f.countDown();
+            } else {
+                f.countDownUnsafe();
+            }
         }
     }
 

@@ -260,7 +260,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             final RegisterJob job = acquiring.remove(got.correlation());
             if (mode != Mode.UP) {
                 // Untouched, still INVALID: back to the pool, and the request waits for the next QP.
-                pool.tell(new MrPool.Release(asMapped(got.mrs())));
+                pool.tell(MrPool.Release.unmapped(got.mrs()));
                 park(job.request());
             } else if (!blocked.isEmpty() || !sq.fits(job.wrs())) {
                 counters.increment(TransportCounter.SQ_FULL_WAITS);
@@ -301,7 +301,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             }
             handles.add(chunkHandles);
         }
-        final List<MappedMr> reserved = asMapped(mrs.subList(next, mrs.size()));
+        final List<MappedMr> reserved = MappedMr.unmapped(mrs.subList(next, mrs.size()));
         final RdmaTransport.Register req = job.request();
         Registration built = null;
         if (req.message() != null && !rkeyAtCompletion) {
@@ -456,14 +456,6 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void failRegister(RdmaTransport.Register r, TransportError.Kind kind, String message) {
         r.replyTo().tell(new RdmaTransport.RegisterFailed(r.cookie(), new TransportError(kind, message)));
-    }
-
-    private static List<MappedMr> asMapped(List<PooledMr> mrs) {
-        final List<MappedMr> out = new ArrayList<>(mrs.size());
-        for (PooledMr p : mrs) {
-            out.add(new MappedMr(p, p.generation(), 0));
-        }
-        return out;
     }
 
     // ---- Invalidate -----------------------------------------------------------------------------------
@@ -849,7 +841,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         // Work that was waiting for slots never reached the queue: put it back in line for the next QP.
         for (Blocked b : blocked) {
             if (b instanceof BlockedRegister r) {
-                pool.tell(new MrPool.Release(asMapped(r.mrs())));
+                pool.tell(MrPool.Release.unmapped(r.mrs()));
                 park(r.job().request());
             } else if (b instanceof BlockedInvalidate i) {
                 // Its fence already counts these MRs; once nothing is outstanding, deregistration fences them.
