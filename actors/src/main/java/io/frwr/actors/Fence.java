@@ -35,8 +35,4 @@ final class Fence {
             throw new IllegalStateException("fence counted down more often than it has MRs");
         }
     }
-
-    int remaining() {
-        return remaining.get();
-    }
 }

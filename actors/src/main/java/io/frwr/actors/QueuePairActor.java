@@ -1037,9 +1037,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     // ---- helpers --------------------------------------------------------------------------------------
 
     private WrSlot slot(long seq) {
-        final WrSlot s = ring[(int) (seq % ring.length)];
-        s.seq = seq;
-        return s;
+        return ring[(int) (seq % ring.length)];
     }
 
     private long wrId(long seq) {

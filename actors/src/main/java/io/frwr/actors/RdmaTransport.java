@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The transport users spawn in their own ActorSystem: one RDMA connection to a responder, with FRWR
@@ -181,7 +182,7 @@ public final class RdmaTransport {
             ctx.getLog().info("transport to {} on {}: {} MRs of {} pages, recovery {} x{}", spec.remoteAddress(),
                     attrs.name(), settings.mrPool().size(), depth, settings.recovery().strategy(),
                     settings.recovery().parallelism());
-            final ActorRef<ShutdownComplete>[] shutdownReplyTo = newRefHolder();
+            final AtomicReference<ActorRef<ShutdownComplete>> shutdownReplyTo = new AtomicReference<>();
             return Behaviors.receive(Command.class)
                     .onMessage(Register.class, m -> forward(qpActor, m))
                     .onMessage(Invalidate.class, m -> forward(qpActor, m))
@@ -200,8 +201,7 @@ public final class RdmaTransport {
                         return Behaviors.same();
                     })
                     .onMessage(Shutdown.class, m -> {
-                        if (shutdownReplyTo[0] == null) {
-                            shutdownReplyTo[0] = m.replyTo();
+                        if (shutdownReplyTo.compareAndSet(null, m.replyTo())) {
                             stopped.set(true);
                             ctx.unwatch(connection);
                             ctx.stop(connection);
@@ -216,7 +216,7 @@ public final class RdmaTransport {
                     })
                     .onMessage(PoolDone.class, m -> {
                         recoveryExecutor.shutdown();
-                        shutdownReplyTo[0].tell(new ShutdownComplete(counters.snapshot(m.done().finalOccupancy())));
+                        shutdownReplyTo.get().tell(new ShutdownComplete(counters.snapshot(m.done().finalOccupancy())));
                         return Behaviors.stopped();
                     })
                     .onSignal(Terminated.class, t -> {
@@ -237,10 +237,5 @@ public final class RdmaTransport {
     private static Behavior<Command> forward(ActorRef<QueuePairActor.Command> qpActor, QueuePairActor.Command m) {
         qpActor.tell(m);
         return Behaviors.same();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static ActorRef<ShutdownComplete>[] newRefHolder() {
-        return (ActorRef<ShutdownComplete>[]) new ActorRef[1];
     }
 }

@@ -9,7 +9,6 @@ import io.frwr.verbs.Opcode;
  * per WR).
  */
 final class WrSlot {
-    long seq;
     Opcode opcode;
     MappedMr mr;
     Fence fence;
