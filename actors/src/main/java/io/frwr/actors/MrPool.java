@@ -170,16 +170,17 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
             m.replyTo().tell(new AcquireRefused(m.correlation(), "the transport is shutting down"));
             return this;
         }
-        if (!waiters.isEmpty() || !tryServe(m)) {
-            if (settings.mrPool().whenExhausted() == WhenExhausted.WAIT) {
-                waiters.addLast(new Waiter(m));
-                timers.startSingleTimer(m.correlation(), new WaitExpired(m.correlation()),
-                        settings.mrPool().acquireTimeout());
-            } else {
-                refuse(m);
-            }
+        if (waiters.isEmpty() && tryServe(m)) {
+            return this; // tryServe published the occupancy before it replied
         }
-        publishGauge();
+        if (settings.mrPool().whenExhausted() == WhenExhausted.WAIT) {
+            waiters.addLast(new Waiter(m));
+            timers.startSingleTimer(m.correlation(), new WaitExpired(m.correlation()),
+                    settings.mrPool().acquireTimeout());
+        } else {
+            refuse(m);
+        }
+        publishGauge(); // stale MRs met on the way may have gone to recovery
         return this;
     }
 
