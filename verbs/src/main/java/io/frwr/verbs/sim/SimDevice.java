@@ -407,6 +407,32 @@ public final class SimDevice implements RdmaDevice {
         }
     }
 
+    /**
+     * True if a peer could reach memory under this rkey now: the rkey is live ({@link #isRkeyLive}) and some QP
+     * of this endpoint in the MR's protection domain can still be the target of a remote access (RTR or RTS).
+     * An MR of a retired PD, whose QPs are all in ERROR or gone, is live but unreachable: what a checker asks
+     * when a caller was told its memory is safe although deregistration failed.
+     */
+    public boolean isRkeyReachable(int rkey) {
+        fabric.lock.lock();
+        try {
+            final SimMr mr = mrs.get(io.frwr.verbs.RKey.index(rkey));
+            if (mr == null || mr.deregistered || !mr.valid
+                    || io.frwr.verbs.RKey.keyByte(rkey) != io.frwr.verbs.RKey.keyByte(mr.hwRkey)) {
+                return false;
+            }
+            for (SimQueuePair q : fabric.queuePairsOf(this)) {
+                final io.frwr.verbs.QpState st = q.state();
+                if (q.pd == mr.pd && (st == io.frwr.verbs.QpState.RTS || st == io.frwr.verbs.QpState.RTR)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            fabric.lock.unlock();
+        }
+    }
+
     SimMr resolved;
 
     /**
