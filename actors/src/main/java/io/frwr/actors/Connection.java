@@ -21,8 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * One incarnation of the connection: connect through the CM, hand the QP to the QueuePair actor, and
  * when the QP fails wait until the QueuePair actor has drained the send queue; then fail. The supervisor
  * ({@link #supervised}) restarts it with backoff, and that restart is the reconnect: drain, then reconnect,
- * never the other way round. A failed connect attempt fails the same way. After max-restarts the
- * supervisor stops it and the transport gives up.
+ * never the other way round. A failed connect attempt fails the same way, but is supervised apart: only
+ * failed attempts count against max-restarts (a connection that came up and was lost later starts the count
+ * again), so a link that drops now and then but always reconnects is never given up on. After max-restarts
+ * failed attempts the supervisor stops it and the transport gives up.
+ *
+ * <p>Each attempt's QP is created in the current protection domain and counted open in {@link ProtectionDomains}
+ * until it is known dead, which is what lets a retired PD's stuck MRs be declared out of reach.
  */
 final class Connection {
     interface Command { }
@@ -36,24 +41,30 @@ final class Connection {
     private Connection() {
     }
 
-    static Behavior<Command> supervised(TransportSettings settings, RdmaDevice device, ProtectionDomain pd,
+    static Behavior<Command> supervised(TransportSettings settings, RdmaDevice device, ProtectionDomains pds,
                                         ConnectionSpec spec, ActorRef<QueuePairActor.Command> qpActor,
                                         AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped) {
         final ReconnectSettings r = settings.connection().reconnect();
-        final Behavior<Command> incarnation = create(settings, device, pd, spec, qpActor, epochs, counters, stopped);
+        final Behavior<Command> incarnation = create(settings, device, pds, spec, qpActor, epochs, counters, stopped);
+        final Behavior<Command> attempts;
         if (r.maxRestarts() == 0) {
-            return Behaviors.supervise(incarnation).onFailure(ConnectionFailure.class, SupervisorStrategy.stop());
+            attempts = Behaviors.supervise(incarnation).onFailure(ConnectionFailure.AttemptFailed.class,
+                    SupervisorStrategy.stop());
+        } else {
+            BackoffSupervisorStrategy strategy = SupervisorStrategy
+                    .restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor())
+                    .withLoggingEnabled(false);
+            if (!r.unlimitedRestarts()) {
+                strategy = strategy.withMaxRestarts(r.maxRestarts()).withResetBackoffAfter(r.maxRestartsWithin());
+            }
+            attempts = Behaviors.supervise(incarnation).onFailure(ConnectionFailure.AttemptFailed.class, strategy);
         }
-        BackoffSupervisorStrategy strategy = SupervisorStrategy
-                .restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor())
-                .withLoggingEnabled(false);
-        if (!r.unlimitedRestarts()) {
-            strategy = strategy.withMaxRestarts(r.maxRestarts()).withResetBackoffAfter(r.maxRestartsWithin());
-        }
-        return Behaviors.supervise(incarnation).onFailure(ConnectionFailure.class, strategy);
+        // A lost connection restarts the whole of the above, attempt budget included: losses are not attempts.
+        return Behaviors.supervise(attempts).onFailure(ConnectionFailure.Lost.class, SupervisorStrategy
+                .restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor()).withLoggingEnabled(false));
     }
 
-    private static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ProtectionDomain pd,
+    private static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ProtectionDomains pds,
                                             ConnectionSpec spec, ActorRef<QueuePairActor.Command> qpActor,
                                             AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -66,8 +77,11 @@ final class Connection {
                 cq = device.createCq(sqDepth + rqDepth);
             } catch (VerbsException e) {
                 counters.increment(TransportCounter.CONNECT_FAILURES);
-                throw new ConnectionFailure("creating a CQ for connection " + epoch + " failed: " + e.getMessage());
+                throw new ConnectionFailure.AttemptFailed("creating a CQ for connection " + epoch + " failed: "
+                        + e.getMessage());
             }
+            final int pdGeneration = pds.qpOpening();
+            final ProtectionDomain pd = pds.current();
             cq.setNotificationHandler(() -> qpActor.tell(new QueuePairActor.CqReady(epoch)));
             final ActorRef<Command> self = ctx.getSelf();
             final ConnectParams params = new ConnectParams(pd, cq, cq, sqDepth, rqDepth, spec.privateData(),
@@ -98,7 +112,8 @@ final class Connection {
                                 counters.increment(TransportCounter.RECONNECTS);
                             }
                             counters.increment(TransportCounter.CONNECTS);
-                            qpActor.tell(new QueuePairActor.Attach(epoch, est.qp(), est.privateData(), self));
+                            qpActor.tell(new QueuePairActor.Attach(epoch, est.qp(), est.privateData(), self,
+                                    pdGeneration));
                             return Behaviors.same();
                         }
                         if (ev instanceof CmEvent.Disconnected) {
@@ -112,12 +127,15 @@ final class Connection {
                                 : ev instanceof CmEvent.ConnectError err ? err.errno() + ": " + err.reason() : ev.toString();
                         ctx.getLog().warn("connection {} to {} failed ({}); retrying after backoff", epoch,
                                 spec.remoteAddress(), why);
-                        throw new ConnectionFailure("connect to " + spec.remoteAddress() + " " + why);
+                        pds.qpClosed(pdGeneration);
+                        throw new ConnectionFailure.AttemptFailed("connect to " + spec.remoteAddress() + " " + why);
                     })
                     .onMessage(ConnectTimeout.class, m -> {
                         if (m.epoch() == epoch && !up[0]) {
                             counters.increment(TransportCounter.CONNECT_FAILURES);
-                            throw new ConnectionFailure("connect to " + spec.remoteAddress() + " timed out");
+                            pds.qpClosed(pdGeneration);
+                            throw new ConnectionFailure.AttemptFailed("connect to " + spec.remoteAddress()
+                                    + " timed out");
                         }
                         return Behaviors.same();
                     })
@@ -126,7 +144,8 @@ final class Connection {
                             return Behaviors.same();
                         }
                         ctx.getLog().info("connection {} drained; reconnecting after backoff", epoch);
-                        throw new ConnectionFailure("connection " + epoch + " lost; send queue drained");
+                        pds.qpClosed(pdGeneration); // its QP is in ERROR: nothing reaches the PD through it
+                        throw new ConnectionFailure.Lost("connection " + epoch + " lost; send queue drained");
                     })
                     .build();
         }));

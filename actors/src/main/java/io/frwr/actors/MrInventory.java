@@ -20,8 +20,8 @@ final class MrInventory {
     private int orphaned;
     private int destroyed;
 
-    PooledMr add(io.frwr.verbs.FastRegMr mr) {
-        final PooledMr p = new PooledMr(slots.size(), mr);
+    PooledMr add(io.frwr.verbs.FastRegMr mr, io.frwr.verbs.ProtectionDomain pd, int pdGeneration) {
+        final PooledMr p = new PooledMr(slots.size(), mr, pd, pdGeneration);
         slots.add(p);
         where.add(Where.FREE);
         free.addLast(p);
@@ -71,6 +71,21 @@ final class MrInventory {
     /** A recovering MR was deregistered for good (shutdown). */
     void destroyed(PooledMr p) {
         move(p, Where.RECOVERING, Where.DESTROYED);
+    }
+
+    /** An orphan that shutdown managed to deregister after all. */
+    void destroyedOrphan(PooledMr p) {
+        move(p, Where.ORPHANED, Where.DESTROYED);
+    }
+
+    List<PooledMr> orphanedSlots() {
+        final List<PooledMr> out = new ArrayList<>();
+        for (PooledMr p : slots) {
+            if (where.get(p.slot()) == Where.ORPHANED) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** Free slots, for eager recovery or shutdown; they stay free until moved. */

@@ -31,6 +31,15 @@ import java.util.concurrent.ExecutorService;
  * <p>After a drain the pool applies the recovery strategy: {@code per-mr} sends the free MRs that are not
  * INVALID to Recovery now rather than when map meets them; {@code rebuild-on-reconnect} takes back every MR,
  * lent ones included, and has Recovery deregister and reallocate them all.
+ *
+ * <h2>When an MR cannot be destroyed</h2>
+ * Recovery gives up on an MR after its retries. If it was already deregistered (allocation failed), nothing
+ * can reach it: the slot is orphaned and a replacement is allocated, retried with backoff until the pool is
+ * whole again. If deregistration itself failed, its rkey stays live in the device, so the memory it maps is
+ * still reachable through any QP of its protection domain: the owner's Invalidate must not be answered. The
+ * pool then retires that PD ({@link ProtectionDomains}): every other MR is rebuilt in a fresh PD, the
+ * connection is dropped and remade there, and only when no QP of the old PD is open are the waiters told
+ * their memory is safe. At shutdown an MR that cannot be deregistered is reported as still allocated.
  */
 public final class MrPool extends AbstractBehavior<MrPool.Command> {
     public interface Command { }
@@ -67,18 +76,24 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     /** Flush recovery, then deregister every MR. */
     public record Shutdown(ActorRef<ShutdownDone> replyTo) implements Command { }
 
-    public record ShutdownDone(PoolOccupancy finalOccupancy) { }
+    public record ShutdownDone(PoolOccupancy finalOccupancy, MrAudit finalAudit) { }
 
     record RecoveryResult(Recovery.Outcome outcome) implements Command { }
 
     private record WaitExpired(long correlation) implements Command { }
+
+    /** No QP of protection domain generation {@code generation} (or older) is open any more. */
+    record PdUnreachable(int generation) implements Command { }
+
+    private record ReplaceOrphans() implements Command { }
 
     private record RecoveryFlushed(Recovery.Flushed flushed) implements Command { }
 
     private record Waiter(Acquire request) { }
 
     private final TransportSettings settings;
-    private final ProtectionDomain pd;
+    private final ProtectionDomains pds;
+    private final java.util.function.ObjIntConsumer<String> onPdRetired;
     private final int depth;
     private final TransportCounters counters;
     private final TransportEvents events;
@@ -88,42 +103,67 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final ActorRef<Recovery.Command> recovery;
     private ActorRef<ShutdownDone> shutdownReplyTo;
+    /** MRs that could not be deregistered and whose owners wait until their PD is out of every peer's reach. */
+    private final List<PooledMr> quarantined = new ArrayList<>();
+    /** Orphaned slots not yet replaced (allocation failed); retried with backoff. */
+    private int replacementsOwed;
+    private int replacementFailures;
 
     /**
      * An MrPool on its own, with its Recovery child, for benchmarks and tools that drive Acquire/Release
      * directly; nobody watches its events.
      */
-    public static Behavior<Command> standalone(TransportSettings settings, ProtectionDomain pd, int depth,
+    public static Behavior<Command> standalone(TransportSettings settings, io.frwr.verbs.RdmaDevice device, int depth,
                                                TransportCounters counters, ExecutorService recoveryExecutor) {
-        return create(settings, pd, depth, counters, new TransportEvents(), new PoolGauge(), recoveryExecutor);
+        return Behaviors.setup(ctx -> create(settings, new ProtectionDomains(device), depth, counters,
+                new TransportEvents(), new PoolGauge(), recoveryExecutor, (why, g) -> { }));
     }
 
-    static Behavior<Command> create(TransportSettings settings, ProtectionDomain pd, int depth,
-                                           TransportCounters counters, TransportEvents events, PoolGauge gauge,
-                                           ExecutorService recoveryExecutor) {
+    /** {@code onPdRetired} is told (reason, retired generation) when the pool retires a protection domain. */
+    static Behavior<Command> create(TransportSettings settings, ProtectionDomains pds, int depth,
+                                    TransportCounters counters, TransportEvents events, PoolGauge gauge,
+                                    ExecutorService recoveryExecutor, java.util.function.ObjIntConsumer<String> onPdRetired) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new MrPool(ctx, timers, settings, pd, depth, counters, events, gauge, recoveryExecutor)));
+                new MrPool(ctx, timers, settings, pds, depth, counters, events, gauge, recoveryExecutor, onPdRetired)));
     }
 
     private MrPool(ActorContext<Command> ctx, TimerScheduler<Command> timers, TransportSettings settings,
-                   ProtectionDomain pd, int depth, TransportCounters counters, TransportEvents events,
-                   PoolGauge gauge, ExecutorService recoveryExecutor) throws VerbsException {
+                   ProtectionDomains pds, int depth, TransportCounters counters, TransportEvents events,
+                   PoolGauge gauge, ExecutorService recoveryExecutor, java.util.function.ObjIntConsumer<String> onPdRetired)
+            throws VerbsException {
         super(ctx);
         this.settings = settings;
-        this.pd = pd;
+        this.pds = pds;
+        this.onPdRetired = onPdRetired;
         this.depth = depth;
         this.counters = counters;
         this.events = events;
         this.gauge = gauge;
         this.timers = timers;
         final int size = settings.mrPool().size();
-        for (int i = 0; i < size; i++) {
-            inventory.add(allocate("initial pool of " + size));
+        final List<FastRegMr> initial = new ArrayList<>(size);
+        try {
+            for (int i = 0; i < size; i++) {
+                initial.add(allocate("initial pool of " + size));
+            }
+        } catch (VerbsException e) {
+            // The pool will not exist: give back what was allocated, so a failed start leaks nothing.
+            for (FastRegMr mr : initial) {
+                try {
+                    pds.current().deregMr(mr);
+                } catch (VerbsException ignored) {
+                    // the device failing twice; the error below says why the pool did not start
+                }
+            }
+            throw e;
+        }
+        for (FastRegMr mr : initial) {
+            inventory.add(mr, pds.current(), pds.generation());
         }
         // Recovery's queue lives outside its behavior so that a restart after a crash loses no MR.
         final Recovery.State recoveryState = new Recovery.State();
         final var rs = settings.recovery();
-        this.recovery = ctx.spawn(Behaviors.supervise(Recovery.create(recoveryState, settings, pd, depth, counters,
+        this.recovery = ctx.spawn(Behaviors.supervise(Recovery.create(recoveryState, settings, pds, depth, counters,
                                 events, recoveryExecutor, ctx.messageAdapter(Recovery.Outcome.class, RecoveryResult::new)))
                         .onFailure(Exception.class,
                                 SupervisorStrategy.restartWithBackoff(rs.restartBackoffMin(), rs.restartBackoffMax(), 0.2)),
@@ -133,7 +173,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
 
     private FastRegMr allocate(String why) throws VerbsException {
         try {
-            final FastRegMr mr = pd.allocFastRegMr(depth);
+            final FastRegMr mr = pds.current().allocFastRegMr(depth);
             counters.increment(TransportCounter.MRS_ALLOCATED);
             return mr;
         } catch (VerbsException e) {
@@ -152,6 +192,12 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
                 .onMessage(RecoveryResult.class, this::onRecoveryResult)
                 .onMessage(ConnectionDrained.class, this::onConnectionDrained)
                 .onMessage(WaitExpired.class, this::onWaitExpired)
+                .onMessage(PdUnreachable.class, this::onPdUnreachable)
+                .onMessage(ReplaceOrphans.class, m -> {
+                    replaceOrphans();
+                    publishGauge();
+                    return this;
+                })
                 .onMessage(GetOccupancy.class, m -> {
                     m.replyTo().tell(inventory.occupancy());
                     return this;
@@ -216,8 +262,13 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
 
     private void refuse(Acquire m) {
         counters.increment(TransportCounter.NO_MR_FAILURES);
-        m.replyTo().tell(new AcquireRefused(m.correlation(), "no MR free: " + m.count() + " needed, "
-                + inventory.freeCount() + " free of " + inventory.occupancy().allocated()));
+        final PoolOccupancy o = inventory.occupancy();
+        final int usable = o.allocated() - o.orphaned();
+        m.replyTo().tell(new AcquireRefused(m.correlation(), m.count() > usable
+                ? "no MR free: " + m.count() + " needed, but only " + usable + " of the pool's "
+                        + settings.mrPool().size() + " MRs are usable now (" + o.orphaned() + " orphaned, "
+                        + replacementsOwed + " replacements being retried)"
+                : "no MR free: " + m.count() + " needed, " + inventory.freeCount() + " free of " + o.allocated()));
     }
 
     private void serveWaiters() {
@@ -239,6 +290,8 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
             }
             return false;
         });
+        serveWaiters(); // the expired one may have been first in line, blocking smaller requests behind it
+        publishGauge();
         return this;
     }
 
@@ -256,7 +309,9 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     private Behavior<Command> onRecover(Recover m) {
         getContext().getLog().debug("recover {} (mapped gen {}, where {}): {}", m.mr(), m.generation(),
                 inventory.where(m.mr()), m.reason());
-        if (m.mr().generation() == m.generation() && inventory.where(m.mr()) == MrInventory.Where.LENT) {
+        final MrInventory.Where where = inventory.where(m.mr());
+        if (m.mr().generation() == m.generation()
+                && (where == MrInventory.Where.LENT || where == MrInventory.Where.FREE)) {
             sendToRecovery(m.mr(), m.reason());
             publishGauge();
         }
@@ -276,19 +331,89 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
         final Recovery.Outcome o = r.outcome();
         if (o instanceof Recovery.Recovered rec) {
             inventory.recovered(rec.mr());
+            if (rec.mr().pdGeneration() != pds.generation()) {
+                // Allocated just before its PD was retired: it must live in the current one.
+                sendToRecovery(rec.mr(), "allocated in retired protection domain " + rec.mr().pdGeneration());
+            }
             serveWaiters();
         } else if (o instanceof Recovery.Orphaned orph) {
             inventory.orphaned(orph.mr());
-            // Keep the pool at its size: a replacement slot stands in for the orphan.
-            try {
-                inventory.add(allocate("replacement of orphaned " + orph.mr()));
-                serveWaiters();
-            } catch (VerbsException e) {
-                counters.increment(TransportCounter.MR_REPLACEMENTS_FAILED);
-                getContext().getLog().error("could not replace orphaned {}: {}", orph.mr(), e.getMessage());
+            if (orph.stillRegistered()) {
+                quarantine(orph.mr(), orph.reason());
             }
+            // Keep the pool at its size: a replacement slot stands in for the orphan, retried until it exists.
+            replacementsOwed++;
+            replaceOrphans();
         }
         publishGauge();
+        return this;
+    }
+
+    /** Allocate the replacements owed; on failure try again after a backoff, so the pool heals. */
+    private void replaceOrphans() {
+        while (replacementsOwed > 0 && shutdownReplyTo == null) {
+            try {
+                inventory.add(allocate("replacement of an orphaned MR"), pds.current(), pds.generation());
+                replacementsOwed--;
+                replacementFailures = 0;
+            } catch (VerbsException e) {
+                counters.increment(TransportCounter.MR_REPLACEMENTS_FAILED);
+                replacementFailures++;
+                final java.time.Duration backoff = Recovery.backoff(settings.recovery(), replacementFailures);
+                getContext().getLog().warn("could not replace an orphaned MR ({} owed), retrying in {} ms: {}",
+                        replacementsOwed, backoff.toMillis(), e.getMessage());
+                timers.startSingleTimer(ReplaceOrphans.class, new ReplaceOrphans(), backoff);
+                return;
+            }
+        }
+        serveWaiters();
+    }
+
+    /**
+     * Deregistration failed for good: the MR's rkey stays live. Its owners wait until no QP of its protection
+     * domain is open; if that PD is the current one it is retired now.
+     */
+    private void quarantine(PooledMr p, String why) {
+        counters.increment(TransportCounter.MRS_UNDEREGISTERED);
+        quarantined.add(p);
+        if (p.pdGeneration() != pds.generation() || shutdownReplyTo != null) {
+            return; // already retired (its waiters are released when its last QP closes), or shutting down
+        }
+        final int retired;
+        try {
+            retired = pds.retire();
+        } catch (VerbsException e) {
+            getContext().getLog().error("{} could not be deregistered and no new protection domain could be"
+                    + " allocated ({}): its owners wait until the transport shuts down", p, e.getMessage());
+            return;
+        }
+        counters.increment(TransportCounter.PDS_RETIRED);
+        getContext().getLog().error("{} could not be deregistered ({}); retiring protection domain {}: every MR is"
+                + " rebuilt in a new one and the connection is remade there", p, why, retired);
+        for (PooledMr q : inventory.lentSlots()) {
+            if (q.pdGeneration() <= retired) {
+                q.apply(io.frwr.frwr.MrEvent.RETIRED);
+                sendToRecovery(q, "protection domain " + retired + " retired (was lent)");
+            }
+        }
+        for (PooledMr q : inventory.freeSlots()) {
+            if (q.pdGeneration() <= retired) {
+                sendToRecovery(q, "protection domain " + retired + " retired");
+            }
+        }
+        onPdRetired.accept(p + " could not be deregistered", retired);
+    }
+
+    private Behavior<Command> onPdUnreachable(PdUnreachable m) {
+        quarantined.removeIf(p -> {
+            if (p.pdGeneration() <= m.generation()) {
+                getContext().getLog().info("{} is out of every peer's reach (no QP of protection domain {} is open):"
+                        + " releasing its owners", p, p.pdGeneration());
+                p.unreachable();
+                return true;
+            }
+            return false;
+        });
         return this;
     }
 
@@ -297,7 +422,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
             // The later kernel's way: nothing registered survives a disconnect. Lent MRs are marked STALE
             // so their owner's Invalidate waits for the deregistration instead of posting LOCAL_INV.
             for (PooledMr p : inventory.lentSlots()) {
-                p.setState(MrState.STALE);
+                p.apply(io.frwr.frwr.MrEvent.RETIRED);
                 sendToRecovery(p, "rebuild on reconnect (was lent)");
             }
             for (PooledMr p : inventory.freeSlots()) {
@@ -326,7 +451,11 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
         return this;
     }
 
-    /** Recovery has finished its in-flight work and handed back what it had not started: now destroy all. */
+    /**
+     * Recovery has finished its in-flight work and handed back what it had not started (failed ones included):
+     * now destroy all. The QueuePair actor has stopped, so no QP is open: an MR that cannot be deregistered
+     * reaches nobody, and its owners are released, but it is reported as still allocated, never as destroyed.
+     */
     private Behavior<Command> onRecoveryFlushed(RecoveryFlushed f) {
         for (PooledMr p : f.flushed().handedBack()) {
             destroy(p);
@@ -339,21 +468,48 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
             inventory.toRecovery(p);
             destroy(p);
         }
+        for (PooledMr p : inventory.orphanedSlots()) {
+            if (p.mr() != null && !p.mr().isDeregistered()) {
+                try {
+                    p.pd().deregMr(p.mr());
+                    p.deregistered();
+                    inventory.destroyedOrphan(p);
+                    counters.increment(TransportCounter.MRS_DESTROYED);
+                } catch (VerbsException e) {
+                    getContext().getLog().error("{} still cannot be deregistered at shutdown: {}", p, e.getMessage());
+                }
+            }
+        }
+        quarantined.forEach(PooledMr::unreachable);
+        quarantined.clear();
         publishGauge();
-        shutdownReplyTo.tell(new ShutdownDone(inventory.occupancy()));
+        final PoolOccupancy left = inventory.occupancy();
+        if (left.allocated() > 0) {
+            getContext().getLog().error("shutdown left {} MRs allocated in the device (deregistration failed);"
+                    + " no QP is open, so they reach no memory", left.allocated());
+        }
+        shutdownReplyTo.tell(new ShutdownDone(left, inventory.audit()));
         return Behaviors.stopped();
     }
 
     private void destroy(PooledMr p) {
         final FastRegMr mr = p.mr();
-        if (mr != null) {
+        if (mr != null && !mr.isDeregistered()) {
             try {
-                pd.deregMr(mr);
+                p.pd().deregMr(mr);
             } catch (VerbsException e) {
                 getContext().getLog().warn("deregistering {} at shutdown failed: {}", p, e.getMessage());
+                counters.increment(TransportCounter.MRS_UNDEREGISTERED);
+                inventory.orphaned(p);
+                p.unreachable(); // no QP is open any more
+                return;
             }
         }
-        p.deregistered();
+        if (mr != null) {
+            p.deregistered();
+        } else {
+            p.unreachable();
+        }
         inventory.destroyed(p);
         counters.increment(TransportCounter.MRS_DESTROYED);
     }

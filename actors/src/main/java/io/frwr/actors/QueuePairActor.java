@@ -65,13 +65,22 @@ import java.util.Map;
 final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     interface Command { }
 
-    record Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection) implements Command { }
+    /** A connection is up; {@code pdGeneration} is the protection domain its QP was created in. */
+    record Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection,
+                  int pdGeneration) implements Command { }
+
+    /**
+     * The protection domain of generation {@code generation} is retired (an MR in it could not be
+     * deregistered): a QP of it must not stay up, so the connection is dropped and remade in the new PD.
+     */
+    record RetirePd(int generation, String reason) implements Command { }
 
     record QpFailed(long epoch, String reason) implements Command { }
 
     record CqReady(long epoch) implements Command { }
 
-    record GiveUp(String reason) implements Command { }
+    /** No more connections: requests end with {@code kind} (NOT_CONNECTED, or TRANSPORT_FAILED if a child died). */
+    record GiveUp(String reason, TransportError.Kind kind) implements Command { }
 
     record Stop(ActorRef<Stopped> replyTo) implements Command { }
 
@@ -104,8 +113,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private record BlockedRegister(RegisterJob job, List<PooledMr> mrs) implements Blocked { }
 
-    private record BlockedInvalidate(RdmaTransport.Invalidate request, List<MappedMr> toPost, Fence fence,
-                                     List<MappedMr> releaseNow) implements Blocked { }
+    private record BlockedInvalidate(List<MappedMr> toPost, Fence fence, List<MappedMr> releaseNow)
+            implements Blocked { }
 
     private record BlockedSend(RdmaTransport.Send request) implements Blocked { }
 
@@ -124,6 +133,13 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private final Map<Long, RegisterJob> acquiring = new HashMap<>();
     private final ArrayDeque<Blocked> blocked = new ArrayDeque<>();
     private final ArrayList<WorkCompletion> wcs = new ArrayList<>(POLL_BATCH);
+    /** Registrations handed out and not yet given to Invalidate, by id: the calls holding MRs. */
+    private final Map<Long, Registration> handedOut = new HashMap<>();
+    /** Invalidations not yet answered (and some answered ones, swept lazily), by registration id. */
+    private final Map<Long, Invalidation> invalidations = new HashMap<>();
+    private int sweepInvalidationsAt = 1024;
+    /** Rkeys a received SEND_WITH_INV invalidated: the only ones afterRemoteInvalidation may trust. */
+    private final java.util.Set<Integer> remotelyInvalidated = new java.util.HashSet<>();
     private final List<BlockedInvalidate> fenceAfterDrain = new ArrayList<>();
 
     private Mode mode = Mode.DETACHED;
@@ -136,21 +152,34 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private WrSlot[] ring;
     private Attach pendingAttach;
     private String gaveUpReason;
+    private TransportError.Kind gaveUpKind = TransportError.Kind.NOT_CONNECTED;
+    private int qpPdGeneration;
     private ActorRef<Stopped> stopReplyTo;
     private long nextId = 1;
-    /** Registrations handed out and not yet given back to Invalidate: the calls holding MRs. */
-    private int registrationsInFlight;
+    private final Object token;
+    private final io.frwr.verbs.RdmaDevice device;
+    private final ProtectionDomains pds;
 
+    /**
+     * {@code token} identifies the transport in its registrations; {@code device} decides whose memory may be
+     * registered; {@code pds} says which protection domain is current.
+     */
     static Behavior<Command> create(TransportSettings settings, TransportCounters counters, TransportEvents events,
-                                    ActorRef<MrPool.Command> pool, FrwrMapper mapper, DmaBuffer[] recvBuffers) {
+                                    ActorRef<MrPool.Command> pool, FrwrMapper mapper, DmaBuffer[] recvBuffers,
+                                    Object token, io.frwr.verbs.RdmaDevice device, ProtectionDomains pds) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new QueuePairActor(ctx, timers, settings, counters, events, pool, mapper, recvBuffers)));
+                new QueuePairActor(ctx, timers, settings, counters, events, pool, mapper, recvBuffers, token, device,
+                        pds)));
     }
 
     private QueuePairActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, TransportSettings settings,
                            TransportCounters counters, TransportEvents events, ActorRef<MrPool.Command> pool,
-                           FrwrMapper mapper, DmaBuffer[] recvBuffers) {
+                           FrwrMapper mapper, DmaBuffer[] recvBuffers, Object token, io.frwr.verbs.RdmaDevice device,
+                           ProtectionDomains pds) {
         super(ctx);
+        this.token = token;
+        this.device = device;
+        this.pds = pds;
         this.timers = timers;
         this.settings = settings;
         this.counters = counters;
@@ -193,8 +222,13 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 })
                 .onMessage(PoolSettled.class, this::onPoolSettled)
                 .onMessage(ParkExpired.class, this::onParkExpired)
+                .onMessage(RetirePd.class, this::onRetirePd)
                 .onMessage(GiveUp.class, m -> {
                     gaveUpReason = m.reason();
+                    gaveUpKind = m.kind();
+                    if (m.kind() == TransportError.Kind.TRANSPORT_FAILED) {
+                        failAcquiring(m.reason()); // the pool that would have answered them is gone
+                    }
                     if (mode == Mode.DETACHED || mode == Mode.UP) {
                         if (mode == Mode.UP) {
                             qp.disconnect();
@@ -206,6 +240,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                     return this;
                 })
                 .onMessage(Stop.class, this::onStop)
+                .onSignal(akka.actor.typed.PostStop.class, sig -> {
+                    if (qp != null) {
+                        qp.disconnect(); // never leave a QP up that could reach registered memory
+                    }
+                    return this;
+                })
                 .build();
     }
 
@@ -229,6 +269,13 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 throw new IllegalArgumentException("a registration needs at least one chunk");
             }
             for (int i = 0; i < r.chunks().size(); i++) {
+                for (io.frwr.verbs.Segment seg : r.chunks().get(i).segments()) {
+                    if (!device.maps(seg.buffer())) {
+                        throw new IllegalArgumentException("chunk " + i + " has memory mapped by another device ("
+                                + seg.buffer().owner() + "), not by " + device.attributes().name()
+                                + ": only memory this transport's device mapped can be registered");
+                    }
+                }
                 final List<ChunkPlan> p = mapper.plan(r.chunks().get(i).segments());
                 plans.add(p);
                 chunks += p.size();
@@ -288,7 +335,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 final FastRegMr mr = p.mr();
                 final int rkey = KeyByte.bump(mr.rkey());
                 mr.updateKey(RKey.keyByte(rkey));
-                p.setState(MrState.next(p.state(), MrEvent.MAP));
+                p.apply(MrEvent.MAP);
+                remotelyInvalidated.remove(rkey); // a new registration: an old SEND_WITH_INV of this rkey says nothing
                 final MappedMr m = new MappedMr(p, p.generation(), rkey);
                 final long seq = sq.take();
                 final WrSlot slot = slot(seq);
@@ -305,7 +353,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         final RdmaTransport.Register req = job.request();
         Registration built = null;
         if (req.message() != null && !rkeyAtCompletion) {
-            built = new Registration(nextId++, List.copyOf(handles), mapped, reserved);
+            built = new Registration(token, nextId++, List.copyOf(handles), mapped, reserved);
             if (!appendSend(chain, built, req, firstSeq, mapped)) {
                 return;
             }
@@ -314,25 +362,32 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             qp.postSend(chain);
         } catch (PostSendException e) {
             counters.increment(TransportCounter.POST_FAILURES);
-            final int k = e.failedIndex();
+            final int k = Math.min(e.failedIndex(), mapped.size());
+            final boolean qpUp = e.errno() != Errno.ENOTCONN;
             for (int i = 0; i < mapped.size(); i++) {
                 final WrSlot slot = slot(firstSeq + i);
                 if (i < k) {
-                    // Posted: it will execute or flush; recover the MR once it is no longer on the queue.
-                    slot.recoverOnRetire = true;
+                    // Posted: it will execute or flush. On a dead QP the flush retires it and the MR is recovered;
+                    // on a live one nothing later may be signaled, so it is unmapped below like any registration.
+                    slot.recoverOnRetire = !qpUp;
                 } else {
                     slot.clear();
                     final MappedMr m = mapped.get(i);
-                    m.mr().setState(MrState.next(m.mr().state(), MrEvent.POST_FAILED));
+                    m.mr().apply(MrEvent.POST_FAILED);
                     pool.tell(new MrPool.Recover(m.mr(), m.generation(), "FAST_REG post failed: " + e.errno()));
                 }
             }
-            if (chain.size() > mapped.size() && k <= mapped.size()) {
+            if (chain.size() > mapped.size()) {
                 slot(firstSeq + mapped.size()).clear(); // the SEND never went out
             }
             sq.unpostFrom(firstSeq + k);
             if (!reserved.isEmpty()) {
                 pool.tell(new MrPool.Release(reserved));
+            }
+            if (qpUp && k > 0) {
+                // Never handed out, so nobody will invalidate it: post the LOCAL_INVs now (the last one signaled,
+                // so the FAST_REGs before it retire too) and the MRs go back to the pool as after any unmap.
+                unmapNeverHandedOut(mapped.subList(0, k));
             }
             failRegister(job.request(), TransportError.Kind.POST_FAILED, e.getMessage());
             if (e.errno() == Errno.ENOTCONN) {
@@ -358,9 +413,19 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             }
         }
         final Registration reg = built != null ? built
-                : new Registration(nextId++, List.copyOf(handles), mapped, reserved);
-        handedOut();
+                : new Registration(token, nextId++, List.copyOf(handles), mapped, reserved);
+        handedOut(reg);
         job.request().replyTo().tell(new RdmaTransport.Registered(job.request().cookie(), reg));
+    }
+
+    private void unmapNeverHandedOut(List<MappedMr> posted) {
+        final List<MappedMr> toPost = new ArrayList<>(posted);
+        final Fence nobodyWaits = new Fence(toPost.size(), () -> { });
+        if (!blocked.isEmpty() || !sq.fits(toPost.size())) {
+            blocked.addLast(new BlockedInvalidate(toPost, nobodyWaits, List.of()));
+        } else {
+            postInvalidate(toPost, nobodyWaits, List.of());
+        }
     }
 
     /**
@@ -376,8 +441,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         } catch (RuntimeException e) {
             for (int i = 0; i < mapped.size(); i++) {
                 slot(firstSeq + i).clear();
-                final PooledMr p = mapped.get(i).mr();
-                p.setState(MrState.next(p.state(), MrEvent.UNMAP));
+                mapped.get(i).mr().apply(MrEvent.UNMAP);
             }
             sq.unpostFrom(firstSeq);
             final List<MappedMr> back = new ArrayList<>(mapped);
@@ -395,8 +459,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         return true;
     }
 
-    private void handedOut() {
-        counters.max(TransportCounter.MAX_REGISTRATIONS_IN_FLIGHT, ++registrationsInFlight);
+    private void handedOut(Registration reg) {
+        handedOut.put(reg.id(), reg);
+        counters.max(TransportCounter.MAX_REGISTRATIONS_IN_FLIGHT, handedOut.size());
     }
 
     private static boolean anyRkeyChosenAtRegistration(List<PooledMr> mrs) {
@@ -415,7 +480,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         }
         if (pr.failure() == null) {
             final List<MappedMr> installed = pr.installed();
-            final Registration reg = new Registration(nextId++, PendingRegistration.withRkeys(pr.plannedHandles,
+            final Registration reg = new Registration(token, nextId++, PendingRegistration.withRkeys(pr.plannedHandles,
                     installed), installed, pr.reserved);
             final RdmaTransport.Register req = pr.request;
             List<io.frwr.verbs.Segment> sgl = null;
@@ -431,7 +496,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             }
             counters.increment(TransportCounter.REGISTRATIONS);
             counters.add(TransportCounter.CHUNKS_REGISTERED, installed.size());
-            handedOut();
+            handedOut(reg);
             req.replyTo().tell(new RdmaTransport.Registered(req.cookie(), reg));
             if (sgl != null) {
                 // After the reply, so that a SEND reply never reaches the caller before its Registered.
@@ -455,6 +520,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     }
 
     private void failRegister(RdmaTransport.Register r, TransportError.Kind kind, String message) {
+        if (kind == TransportError.Kind.BAD_REQUEST) {
+            counters.increment(TransportCounter.BAD_REQUESTS);
+        }
         r.replyTo().tell(new RdmaTransport.RegisterFailed(r.cookie(), new TransportError(kind, message)));
     }
 
@@ -462,7 +530,19 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private Behavior<Command> onInvalidate(RdmaTransport.Invalidate m) {
         final Registration reg = m.registration();
-        if (reg.invalidated) {
+        if (!reg.madeBy(token)) {
+            counters.increment(TransportCounter.BAD_REQUESTS);
+            m.replyTo().tell(new RdmaTransport.Invalidated(reg, false, new TransportError(TransportError.Kind.BAD_REQUEST,
+                    reg + " was made by another transport; nothing was invalidated")));
+            return this;
+        }
+        final Invalidation running = invalidations.get(reg.id());
+        if (running != null) {
+            running.answer(m.replyTo()); // the same answer as the first, when the first gets it
+            return this;
+        }
+        if (!handedOut.containsKey(reg.id())) {
+            // Made here, neither held nor being invalidated: its invalidation was answered, fenced, before.
             m.replyTo().tell(new RdmaTransport.Invalidated(reg, true));
             return this;
         }
@@ -470,19 +550,33 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             park(m); // settled soon: then fenced by deregistration or posted on the next QP
             return this;
         }
-        reg.invalidated = true;
-        registrationsInFlight--;
-        final Fence fence = new Fence(reg.mapped.size(),
-                ok -> m.replyTo().tell(new RdmaTransport.Invalidated(reg, ok)));
+        handedOut.remove(reg.id());
+        if (poolGone()) {
+            // No QP is open and none will be (the transport stopped its connection): nothing reaches the memory.
+            m.replyTo().tell(new RdmaTransport.Invalidated(reg, true));
+            return this;
+        }
+        final Invalidation inv = new Invalidation(reg);
+        inv.answer(m.replyTo());
+        if (invalidations.size() >= sweepInvalidationsAt) {
+            invalidations.values().removeIf(Invalidation::answered);
+            sweepInvalidationsAt = Math.max(1024, 2 * invalidations.size());
+        }
+        invalidations.put(reg.id(), inv);
+        final Fence fence = new Fence(reg.mapped.size(), inv::fenced);
         final List<MappedMr> toPost = new ArrayList<>(reg.mapped.size());
         final List<MappedMr> releaseNow = new ArrayList<>(reg.reserved);
         for (MappedMr mm : reg.mapped) {
             final PooledMr p = mm.mr();
+            // Trust only an rkey a received SEND_WITH_INV named, never the caller's word for it.
+            final boolean remote = m.remoteInvalidation() && mm.rkey() == m.remotelyInvalidatedRkey()
+                    && remotelyInvalidated.contains(mm.rkey());
+            remotelyInvalidated.remove(mm.rkey());
             if (p.generation() != mm.generation()) {
                 counters.increment(TransportCounter.FENCED_BY_RECOVERY);
                 fence.countDown();
-            } else if (m.remoteInvalidation() && mm.rkey() == m.remotelyInvalidatedRkey() && p.state() == MrState.VALID) {
-                p.setState(MrState.next(p.state(), MrEvent.REMOTE_INVALIDATED));
+            } else if (remote && p.state() == MrState.VALID) {
+                p.apply(MrEvent.REMOTE_INVALIDATED);
                 counters.increment(TransportCounter.REMOTE_INVALIDATIONS);
                 if (events.active()) {
                     events.publish(new TransportEvent.MrInvalidated(p.slot(), mm.rkey(), true));
@@ -490,6 +584,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 releaseNow.add(mm);
                 fence.countDown();
             } else if (p.state() == MrState.VALID && mode == Mode.UP) {
+                if (m.remoteInvalidation() && mm.rkey() == m.remotelyInvalidatedRkey()) {
+                    counters.increment(TransportCounter.REMOTE_INVALIDATIONS_UNCONFIRMED);
+                }
                 toPost.add(mm);
             } else {
                 // STALE (its FAST_REG flushed), or no QP to post on: only deregistration fences it.
@@ -503,11 +600,56 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             }
         } else if (!blocked.isEmpty() || !sq.fits(toPost.size())) {
             counters.increment(TransportCounter.SQ_FULL_WAITS);
-            blocked.addLast(new BlockedInvalidate(m, toPost, fence, releaseNow));
+            blocked.addLast(new BlockedInvalidate(toPost, fence, releaseNow));
         } else {
             postInvalidate(toPost, fence, releaseNow);
         }
         return this;
+    }
+
+    /**
+     * One registration's invalidation. Every Invalidate of the registration is answered when its fence
+     * completes, from whichever thread completes it (a LOCAL_INV completion here, a deregistration on a
+     * recovery thread), so an answer never waits for this actor and is not lost if it has stopped.
+     */
+    private static final class Invalidation {
+        private final Registration reg;
+        private List<ActorRef<RdmaTransport.Invalidated>> waiting = new ArrayList<>(1);
+        private boolean answered;
+
+        Invalidation(Registration reg) {
+            this.reg = reg;
+        }
+
+        void answer(ActorRef<RdmaTransport.Invalidated> replyTo) {
+            synchronized (this) {
+                if (!answered) {
+                    waiting.add(replyTo);
+                    return;
+                }
+            }
+            replyTo.tell(new RdmaTransport.Invalidated(reg, true));
+        }
+
+        void fenced() {
+            final List<ActorRef<RdmaTransport.Invalidated>> w;
+            synchronized (this) {
+                if (answered) {
+                    return;
+                }
+                answered = true;
+                w = waiting;
+                waiting = List.of();
+            }
+            final RdmaTransport.Invalidated done = new RdmaTransport.Invalidated(reg, true);
+            for (ActorRef<RdmaTransport.Invalidated> r : w) {
+                r.tell(done);
+            }
+        }
+
+        synchronized boolean answered() {
+            return answered;
+        }
     }
 
     private void fenceByRecovery(MappedMr mm, Fence fence, String reason) {
@@ -523,7 +665,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         for (int i = 0; i < toPost.size(); i++) {
             final MappedMr mm = toPost.get(i);
             // INVALID before the post, as the seed does: the MR may go back to the pool at once.
-            mm.mr().setState(MrState.next(mm.mr().state(), MrEvent.UNMAP));
+            mm.mr().apply(MrEvent.UNMAP);
             final long seq = sq.take();
             final WrSlot slot = slot(seq);
             slot.opcode = Opcode.LOCAL_INV;
@@ -540,7 +682,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             for (int i = posted; i < toPost.size(); i++) {
                 slot(firstSeq + i).clear();
                 final MappedMr mm = toPost.get(i);
-                mm.mr().setState(MrState.next(mm.mr().state(), MrEvent.POST_FAILED));
+                mm.mr().apply(MrEvent.POST_FAILED);
                 fenceByRecovery(mm, fence, "LOCAL_INV post failed: " + e.errno());
             }
             sq.unpostFrom(firstSeq + posted);
@@ -734,15 +876,16 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private void failed(WrSlot slot, WcStatus status) {
         if (slot.opcode == Opcode.FAST_REG || slot.opcode == Opcode.LOCAL_INV) {
             final MappedMr mm = slot.mr;
-            if (mm.mr().generation() == mm.generation()) {
-                mm.mr().setState(MrState.STALE);
-            }
+            mm.mr().applyIfGeneration(mm.generation(),
+                    slot.opcode == Opcode.FAST_REG ? MrEvent.FAST_REG_FLUSHED : MrEvent.LOCAL_INV_FLUSHED);
             if (slot.pendingRegistration != null) {
                 pendingRegistrationStep(slot.pendingRegistration, "completed with " + status);
             } else if (slot.opcode == Opcode.LOCAL_INV) {
-                // Not fenced: the rkey may still work. Only deregistration (recovery) releases the caller.
+                // Not fenced: the rkey may still work. Only deregistration (recovery) releases the caller, and it
+                // is asked for now, wherever the MR is (free, or lent again to a later registration).
                 counters.increment(TransportCounter.FENCED_BY_RECOVERY);
                 mm.mr().fenceOnDeregistration(slot.fence, mm.generation());
+                pool.tell(new MrPool.Recover(mm.mr(), mm.generation(), "LOCAL_INV completed with " + status));
             } else if (slot.recoverOnRetire) {
                 pool.tell(new MrPool.Recover(mm.mr(), mm.generation(), "registration failed to post"));
             }
@@ -761,6 +904,10 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             return;
         }
         counters.increment(TransportCounter.RECVS);
+        if (wc.withInvalidate()) {
+            // The responder invalidated this rkey (the fabric checked it named a valid MR of our PD).
+            remotelyInvalidated.add(wc.invalidatedRkey());
+        }
         final ByteBuffer src = recvBuffers[index].buffer().duplicate();
         src.limit(wc.byteLen()).position(0);
         final ByteBuffer copy = ByteBuffer.allocate(wc.byteLen());
@@ -793,7 +940,15 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             a.qp().disconnect();
             return this;
         }
+        if (a.pdGeneration() != pds.generation()) {
+            // Made in a retired protection domain: it could reach an MR that failed to deregister. Drop it; the
+            // Connection fails and the next attempt uses the current PD.
+            a.qp().disconnect();
+            a.connection().tell(new Connection.Drained(a.epoch()));
+            return this;
+        }
         mode = Mode.UP;
+        qpPdGeneration = a.pdGeneration();
         qp = a.qp();
         epoch = a.epoch();
         connection = a.connection();
@@ -820,6 +975,27 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         unparkAll();
         pollCq();
         return this;
+    }
+
+    private Behavior<Command> onRetirePd(RetirePd m) {
+        if (mode == Mode.UP && qpPdGeneration <= m.generation()) {
+            getContext().getLog().warn("dropping connection {}: {}", epoch, m.reason());
+            qp.disconnect();
+            startDrain("protection domain retired: " + m.reason());
+        }
+        return this;
+    }
+
+    private boolean poolGone() {
+        return mode == Mode.GAVE_UP && gaveUpKind == TransportError.Kind.TRANSPORT_FAILED;
+    }
+
+    /** The pool is gone: requests waiting for its answer end now. */
+    private void failAcquiring(String why) {
+        for (RegisterJob job : acquiring.values()) {
+            failRegister(job.request(), TransportError.Kind.TRANSPORT_FAILED, why);
+        }
+        acquiring.clear();
     }
 
     private void startDrain(String reason) {
@@ -923,8 +1099,10 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void enterGaveUp() {
         mode = Mode.GAVE_UP;
-        final String why = stopReplyTo != null ? "the transport is shutting down" : "gave up reconnecting: " + gaveUpReason;
-        final TransportError.Kind kind = stopReplyTo != null ? TransportError.Kind.STOPPED : TransportError.Kind.NOT_CONNECTED;
+        final String why = stopReplyTo != null ? "the transport is shutting down"
+                : gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: " + gaveUpReason
+                : "gave up reconnecting: " + gaveUpReason;
+        final TransportError.Kind kind = stopReplyTo != null ? TransportError.Kind.STOPPED : gaveUpKind;
         final List<Command> all = new ArrayList<>(parked.values());
         for (Long id : parked.keySet()) {
             timers.cancel(id);
@@ -936,6 +1114,10 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             } else {
                 failParked(c, kind, why);
             }
+        }
+        if (poolGone()) {
+            // Their deregistrations will never come, but no QP is open any more: the memory is out of reach.
+            invalidations.values().forEach(Invalidation::fenced);
         }
         final RdmaTransport.ConnectionDown down = new RdmaTransport.ConnectionDown(epoch, why, true);
         for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
@@ -977,8 +1159,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             if (c instanceof RdmaTransport.Invalidate inv) {
                 onInvalidate(inv);
             } else {
-                failParked(c, stopReplyTo != null ? TransportError.Kind.STOPPED : TransportError.Kind.NOT_CONNECTED,
-                        "not connected: " + gaveUpReason);
+                failParked(c, stopReplyTo != null ? TransportError.Kind.STOPPED : gaveUpKind,
+                        (gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: "
+                                : "not connected: ") + gaveUpReason);
             }
             return;
         }

@@ -82,8 +82,18 @@ public final class RdmaTransport {
         }
     }
 
-    /** {@code fenced} is false only if an MR could not be deregistered: its memory may still be exposed. */
-    public record Invalidated(Registration registration, boolean fenced) { }
+    /**
+     * The answer to Invalidate. {@code fenced} is true when no peer can reach the registration's memory any more
+     * (the LOCAL_INV completed, a received SEND_WITH_INV named the rkey, the MR was deregistered, or no QP of
+     * its protection domain is open); the transport never answers true earlier, and never answers at all while
+     * that is not so. {@code fenced} is false only with an {@code error}: the request was refused (BAD_REQUEST:
+     * a registration of another transport) or the transport failed, and nothing is said about the memory.
+     */
+    public record Invalidated(Registration registration, boolean fenced, TransportError error) {
+        public Invalidated(Registration registration, boolean fenced) {
+            this(registration, fenced, null);
+        }
+    }
 
     /**
      * SEND the gathered bytes; {@code replyTo} may be null (then the SEND is signaled only as needed).
@@ -134,6 +144,8 @@ public final class RdmaTransport {
 
     private record PoolDone(MrPool.ShutdownDone done) implements Command { }
 
+    private record PdRetired(int generation, String reason) implements Command { }
+
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private RdmaTransport() {
@@ -154,11 +166,17 @@ public final class RdmaTransport {
             final DeviceAttributes attrs = device.attributes();
             final int depth = settings.mrPool().frmrDepthFor(attrs.maxFastRegPageListLen());
             final FrwrMapper mapper = FrwrMapper.forDevice(attrs, settings.mrPool().maxFrmrDepth());
-            final ProtectionDomain pd = device.allocPd();
+            final ProtectionDomains pds = new ProtectionDomains(device);
             final TransportCounters counters = new TransportCounters();
             final TransportEvents events = new TransportEvents();
             final PoolGauge gauge = new PoolGauge();
             final int instance = INSTANCES.incrementAndGet();
+            final Object token = new Object() {
+                @Override
+                public String toString() {
+                    return "transport#" + instance + " to " + spec.remoteAddress();
+                }
+            };
             final AtomicInteger threads = new AtomicInteger();
             final ExecutorService recoveryExecutor = Executors.newFixedThreadPool(
                     settings.recovery().parallelism(), r -> {
@@ -171,67 +189,247 @@ public final class RdmaTransport {
             for (int i = 0; i < rqDepth; i++) {
                 recvBuffers[i] = device.mapBuffer(ByteBuffer.allocateDirect(spec.receiveBufferSize()));
             }
-            final ActorRef<MrPool.Command> pool = ctx.spawn(
-                    MrPool.create(settings, pd, depth, counters, events, gauge, recoveryExecutor), "mr-pool");
-            final ActorRef<QueuePairActor.Command> qpActor = ctx.spawn(
-                    QueuePairActor.create(settings, counters, events, pool, mapper, recvBuffers), "queue-pair");
+            final ActorRef<Command> self = ctx.getSelf();
+            final ActorRef<MrPool.Command> pool = ctx.spawn(MrPool.create(settings, pds, depth, counters, events, gauge,
+                    recoveryExecutor, (why, g) -> self.tell(new PdRetired(g, why))), "mr-pool");
+            pds.onUnreachable(g -> pool.tell(new MrPool.PdUnreachable(g)));
+            final ActorRef<QueuePairActor.Command> qpActor = ctx.spawn(QueuePairActor.create(settings, counters, events,
+                    pool, mapper, recvBuffers, token, device, pds), "queue-pair");
             final AtomicBoolean stopped = new AtomicBoolean();
-            final ActorRef<Connection.Command> connection = ctx.spawn(Connection.supervised(settings, device, pd,
+            final ActorRef<Connection.Command> connection = ctx.spawn(Connection.supervised(settings, device, pds,
                     spec, qpActor, new AtomicLong(), counters, stopped), "connection");
             ctx.watch(connection);
+            ctx.watch(pool);
+            ctx.watch(qpActor);
             ctx.getLog().info("transport to {} on {}: {} MRs of {} pages, recovery {} x{}", spec.remoteAddress(),
                     attrs.name(), settings.mrPool().size(), depth, settings.recovery().strategy(),
                     settings.recovery().parallelism());
-            final AtomicReference<ActorRef<ShutdownComplete>> shutdownReplyTo = new AtomicReference<>();
+            return new Running(ctx, settings, spec, token, counters, events, gauge, recoveryExecutor, pool, qpActor,
+                    connection, stopped).behavior();
+        });
+    }
+
+    /**
+     * The transport's own life: running (requests go to the QueuePair actor), shutting down, failed (a child
+     * died: requests end with TRANSPORT_FAILED), and stopped. A stopped transport stays alive as a tombstone
+     * that answers every request with STOPPED, so that no request ever goes unanswered to dead letters.
+     */
+    private static final class Running {
+        private final akka.actor.typed.javadsl.ActorContext<Command> ctx;
+        private final TransportSettings settings;
+        private final ConnectionSpec spec;
+        private final Object token;
+        private final TransportCounters counters;
+        private final TransportEvents events;
+        private final PoolGauge gauge;
+        private final ExecutorService recoveryExecutor;
+        private final ActorRef<MrPool.Command> pool;
+        private final ActorRef<QueuePairActor.Command> qpActor;
+        private final ActorRef<Connection.Command> connection;
+        private final AtomicBoolean stopped;
+        private final List<ActorRef<ShutdownComplete>> shutdownReplyTo = new java.util.ArrayList<>();
+        private boolean qpAlive = true;
+        private boolean poolAlive = true;
+        private String failure;
+        private ShutdownComplete finished;
+        private MrAudit finalAudit;
+
+        Running(akka.actor.typed.javadsl.ActorContext<Command> ctx, TransportSettings settings, ConnectionSpec spec,
+                Object token, TransportCounters counters, TransportEvents events, PoolGauge gauge,
+                ExecutorService recoveryExecutor, ActorRef<MrPool.Command> pool, ActorRef<QueuePairActor.Command> qpActor,
+                ActorRef<Connection.Command> connection, AtomicBoolean stopped) {
+            this.ctx = ctx;
+            this.settings = settings;
+            this.spec = spec;
+            this.token = token;
+            this.counters = counters;
+            this.events = events;
+            this.gauge = gauge;
+            this.recoveryExecutor = recoveryExecutor;
+            this.pool = pool;
+            this.qpActor = qpActor;
+            this.connection = connection;
+            this.stopped = stopped;
+        }
+
+        Behavior<Command> behavior() {
             return Behaviors.receive(Command.class)
-                    .onMessage(Register.class, m -> forward(qpActor, m))
-                    .onMessage(Invalidate.class, m -> forward(qpActor, m))
-                    .onMessage(Send.class, m -> forward(qpActor, m))
-                    .onMessage(Subscribe.class, m -> forward(qpActor, m))
+                    .onMessage(Register.class, m -> {
+                        if (finished != null || !qpAlive) {
+                            m.replyTo().tell(new RegisterFailed(m.cookie(), endedError()));
+                        } else {
+                            qpActor.tell(m);
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Send.class, m -> {
+                        if (finished != null || !qpAlive) {
+                            if (m.replyTo() != null) {
+                                m.replyTo().tell(new SendFailed(m.cookie(), endedError()));
+                            }
+                        } else {
+                            qpActor.tell(m);
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Invalidate.class, this::onInvalidate)
+                    .onMessage(Subscribe.class, m -> {
+                        if (finished != null || !qpAlive) {
+                            m.subscriber().tell(new ConnectionDown(0, endedError().message(), true));
+                        } else {
+                            qpActor.tell(m);
+                        }
+                        return Behaviors.same();
+                    })
                     .onMessage(WatchEvents.class, m -> {
                         events.watch(m.watcher());
                         return Behaviors.same();
                     })
                     .onMessage(GetCounters.class, m -> {
-                        m.replyTo().tell(counters.snapshot(gauge.get()));
+                        m.replyTo().tell(finished != null ? finished.counters() : counters.snapshot(gauge.get()));
                         return Behaviors.same();
                     })
                     .onMessage(GetAudit.class, m -> {
-                        pool.tell(new MrPool.GetAudit(m.replyTo()));
-                        return Behaviors.same();
-                    })
-                    .onMessage(Shutdown.class, m -> {
-                        if (shutdownReplyTo.compareAndSet(null, m.replyTo())) {
-                            stopped.set(true);
-                            ctx.unwatch(connection);
-                            ctx.stop(connection);
-                            qpActor.tell(new QueuePairActor.Stop(
-                                    ctx.messageAdapter(QueuePairActor.Stopped.class, QpStopped::new)));
+                        if (poolAlive) {
+                            pool.tell(new MrPool.GetAudit(m.replyTo()));
+                        } else {
+                            m.replyTo().tell(finalAudit != null ? finalAudit : new MrAudit(gauge.get(), List.of()));
                         }
                         return Behaviors.same();
                     })
+                    .onMessage(Shutdown.class, this::onShutdown)
                     .onMessage(QpStopped.class, m -> {
-                        pool.tell(new MrPool.Shutdown(ctx.messageAdapter(MrPool.ShutdownDone.class, PoolDone::new)));
+                        if (qpAlive) {
+                            ctx.unwatch(qpActor);
+                            ctx.stop(qpActor);
+                            qpAlive = false;
+                        }
+                        if (poolAlive) {
+                            pool.tell(new MrPool.Shutdown(ctx.messageAdapter(MrPool.ShutdownDone.class, PoolDone::new)));
+                        } else {
+                            finish(gauge.get(), null);
+                        }
                         return Behaviors.same();
                     })
                     .onMessage(PoolDone.class, m -> {
-                        recoveryExecutor.shutdown();
-                        shutdownReplyTo.get().tell(new ShutdownComplete(counters.snapshot(m.done().finalOccupancy())));
-                        return Behaviors.stopped();
-                    })
-                    .onSignal(Terminated.class, t -> {
-                        ctx.getLog().error("transport to {} gave up reconnecting", spec.remoteAddress());
-                        qpActor.tell(new QueuePairActor.GiveUp("reconnect attempts exhausted (max-restarts "
-                                + settings.connection().reconnect().maxRestarts() + ")"));
+                        finish(m.done().finalOccupancy(), m.done().finalAudit());
                         return Behaviors.same();
                     })
+                    .onMessage(PdRetired.class, m -> {
+                        if (events.active()) {
+                            events.publish(new TransportEvent.PdRetired(m.generation(), m.reason()));
+                        }
+                        if (qpAlive) {
+                            qpActor.tell(new QueuePairActor.RetirePd(m.generation(), m.reason()));
+                        }
+                        return Behaviors.same();
+                    })
+                    .onSignal(Terminated.class, this::onTerminated)
                     .onSignal(akka.actor.typed.PostStop.class, s -> {
                         stopped.set(true);
                         recoveryExecutor.shutdownNow();
                         return Behaviors.same();
                     })
                     .build();
-        });
+        }
+
+        private TransportError endedError() {
+            return failure != null
+                    ? new TransportError(TransportError.Kind.TRANSPORT_FAILED, failure)
+                    : new TransportError(TransportError.Kind.STOPPED, "the transport is stopped");
+        }
+
+        private Behavior<Command> onInvalidate(Invalidate m) {
+            if (!m.registration().madeBy(token)) {
+                counters.increment(TransportCounter.BAD_REQUESTS);
+                m.replyTo().tell(new Invalidated(m.registration(), false, new TransportError(
+                        TransportError.Kind.BAD_REQUEST, m.registration() + " was made by another transport;"
+                        + " nothing was invalidated")));
+            } else if (finished != null) {
+                // Every MR was deregistered, or is in a PD no open QP belongs to: nothing reaches the memory.
+                m.replyTo().tell(new Invalidated(m.registration(), true));
+            } else if (!qpAlive) {
+                m.replyTo().tell(new Invalidated(m.registration(), false, endedError()));
+            } else {
+                qpActor.tell(m);
+            }
+            return Behaviors.same();
+        }
+
+        private Behavior<Command> onShutdown(Shutdown m) {
+            if (finished != null) {
+                m.replyTo().tell(finished);
+                return Behaviors.same();
+            }
+            shutdownReplyTo.add(m.replyTo());
+            if (shutdownReplyTo.size() == 1) {
+                stopped.set(true);
+                ctx.unwatch(connection);
+                ctx.stop(connection);
+                if (qpAlive) {
+                    qpActor.tell(new QueuePairActor.Stop(
+                            ctx.messageAdapter(QueuePairActor.Stopped.class, QpStopped::new)));
+                } else {
+                    ctx.getSelf().tell(new QpStopped(new QueuePairActor.Stopped()));
+                }
+            }
+            return Behaviors.same();
+        }
+
+        private void finish(PoolOccupancy occupancy, MrAudit audit) {
+            recoveryExecutor.shutdown();
+            ctx.unwatch(pool);
+            poolAlive = false;
+            finalAudit = audit;
+            finished = new ShutdownComplete(counters.snapshot(occupancy));
+            for (ActorRef<ShutdownComplete> r : shutdownReplyTo) {
+                r.tell(finished);
+            }
+        }
+
+        private Behavior<Command> onTerminated(Terminated t) {
+            final String cause = t instanceof akka.actor.typed.ChildFailed cf
+                    ? cf.cause().getClass().getSimpleName() + ": " + cf.cause().getMessage() : "stopped";
+            if (t.getRef().equals(connection)) {
+                ctx.getLog().error("transport to {} gave up reconnecting", spec.remoteAddress());
+                if (qpAlive) {
+                    qpActor.tell(new QueuePairActor.GiveUp("reconnect attempts exhausted (max-restarts "
+                            + settings.connection().reconnect().maxRestarts() + ")", TransportError.Kind.NOT_CONNECTED));
+                }
+                return Behaviors.same();
+            }
+            final boolean isPool = t.getRef().equals(pool);
+            final boolean shuttingDown = !shutdownReplyTo.isEmpty();
+            if (shuttingDown && !(t instanceof akka.actor.typed.ChildFailed)) {
+                return Behaviors.same(); // the pool stops itself after its ShutdownDone, which is on its way
+            }
+            if (isPool) {
+                poolAlive = false;
+            } else if (t.getRef().equals(qpActor)) {
+                qpAlive = false;
+            }
+            if (failure == null) {
+                failure = (isPool ? "the MR pool" : "the QueuePair actor") + " died: " + cause;
+                ctx.getLog().error("transport to {} failed, every request now ends with TRANSPORT_FAILED: {}",
+                        spec.remoteAddress(), failure);
+                if (events.active()) {
+                    events.publish(new TransportEvent.Failed(failure));
+                }
+                stopped.set(true);
+                ctx.unwatch(connection);
+                ctx.stop(connection);
+            }
+            if (isPool && shuttingDown && finished == null) {
+                finish(gauge.get(), null); // it died while destroying MRs: report what the books last said
+            } else if (isPool && qpAlive) {
+                qpActor.tell(new QueuePairActor.GiveUp(failure, TransportError.Kind.TRANSPORT_FAILED));
+            } else if (!isPool && poolAlive && shutdownReplyTo.isEmpty()) {
+                // Nobody posts any more and the QP actor disconnected its QP when it stopped: destroy the MRs.
+                shutdownReplyTo.add(ctx.getSystem().ignoreRef());
+                ctx.getSelf().tell(new QpStopped(new QueuePairActor.Stopped()));
+            }
+            return Behaviors.same();
+        }
     }
 
     private static Behavior<Command> forward(ActorRef<QueuePairActor.Command> qpActor, QueuePairActor.Command m) {

@@ -7,7 +7,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import io.frwr.config.TransportSettings;
 import io.frwr.verbs.FastRegMr;
-import io.frwr.verbs.ProtectionDomain;
 import io.frwr.verbs.VerbsException;
 
 import java.time.Duration;
@@ -43,9 +42,16 @@ public final class Recovery {
 
     public record Recovered(PooledMr mr) implements Outcome { }
 
-    public record Orphaned(PooledMr mr, String reason) implements Outcome { }
+    /**
+     * Given up after the retries. {@code stillRegistered}: deregistration itself failed, so the MR's rkey is
+     * still live in the device and its owners must wait until nothing can reach it (the pool sees to that).
+     */
+    public record Orphaned(PooledMr mr, String reason, boolean stillRegistered) implements Outcome { }
 
-    private record StepDone(Job job, FastRegMr fresh, Throwable failure) implements Command { }
+    private record StepDone(Job job, Fresh fresh, Throwable failure) implements Command { }
+
+    /** A freshly allocated MR and the protection domain (generation) it was allocated in. */
+    private record Fresh(FastRegMr mr, ProtectionDomains.Current pd) { }
 
     private record RetryDue(Job job) implements Command { }
 
@@ -79,11 +85,17 @@ public final class Recovery {
     private Recovery() {
     }
 
-    static Behavior<Command> create(State state, TransportSettings settings, ProtectionDomain pd, int depth,
+    /** The retry backoff after {@code failures} failures: doubling from retry-backoff-min, capped at the max. */
+    static Duration backoff(io.frwr.config.RecoverySettings rs, int failures) {
+        final long nanos = rs.retryBackoffMin().toNanos() << Math.min(20, Math.max(0, failures - 1));
+        return Duration.ofNanos(Math.min(rs.retryBackoffMax().toNanos(), nanos));
+    }
+
+    static Behavior<Command> create(State state, TransportSettings settings, ProtectionDomains pds, int depth,
                                     TransportCounters counters, TransportEvents events, ExecutorService executor,
                                     ActorRef<Outcome> pool) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            final Worker w = new Worker(ctx, timers, state, settings, pd, depth, counters, events, executor, pool);
+            final Worker w = new Worker(ctx, timers, state, settings, pds, depth, counters, events, executor, pool);
             w.resume();
             return w.behavior();
         }));
@@ -94,7 +106,7 @@ public final class Recovery {
         private final TimerScheduler<Command> timers;
         private final State state;
         private final TransportSettings settings;
-        private final ProtectionDomain pd;
+        private final ProtectionDomains pds;
         private final int depth;
         private final TransportCounters counters;
         private final TransportEvents events;
@@ -102,13 +114,13 @@ public final class Recovery {
         private final ActorRef<Outcome> pool;
 
         Worker(ActorContext<Command> ctx, TimerScheduler<Command> timers, State state, TransportSettings settings,
-               ProtectionDomain pd, int depth, TransportCounters counters, TransportEvents events,
+               ProtectionDomains pds, int depth, TransportCounters counters, TransportEvents events,
                ExecutorService executor, ActorRef<Outcome> pool) {
             this.ctx = ctx;
             this.timers = timers;
             this.state = state;
             this.settings = settings;
-            this.pd = pd;
+            this.pds = pds;
             this.depth = depth;
             this.counters = counters;
             this.events = events;
@@ -128,7 +140,7 @@ public final class Recovery {
         /** After a (re)start: timers died with the old incarnation, so re-arm them, then fill the workers. */
         void resume() {
             for (Job j : state.waitingRetry) {
-                timers.startSingleTimer(j, new RetryDue(j), backoff(j.failures));
+                timers.startSingleTimer(j, new RetryDue(j), backoff(settings.recovery(), j.failures));
             }
             dispatch();
         }
@@ -154,17 +166,18 @@ public final class Recovery {
         private void start(Job job) {
             ctx.getLog().debug("recovering {} ({}), step {}", job.mr, job.reason, job.step);
             state.inFlight.add(job);
-            final CompletableFuture<FastRegMr> f = CompletableFuture.supplyAsync(() -> {
+            final CompletableFuture<Fresh> f = CompletableFuture.supplyAsync(() -> {
                 try {
                     if (job.step == Step.DEREG) {
                         final FastRegMr old = job.mr.mr();
                         if (old != null && !old.isDeregistered()) {
-                            pd.deregMr(old);
+                            job.mr.pd().deregMr(old); // in the PD it was allocated in, which may be retired
                         }
                         job.mr.deregistered();
                         job.step = Step.ALLOC;
                     }
-                    return pd.allocFastRegMr(depth);
+                    final ProtectionDomains.Current cur = pds.snapshot();
+                    return new Fresh(cur.pd().allocFastRegMr(depth), cur);
                 } catch (VerbsException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
@@ -180,22 +193,25 @@ public final class Recovery {
             final Job job = m.job();
             state.inFlight.remove(job);
             if (m.failure() == null) {
-                job.mr.reinitialized(m.fresh());
+                job.mr.reinitialized(m.fresh().mr(), m.fresh().pd().pd(), m.fresh().pd().generation());
                 counters.increment(TransportCounter.MRS_RECOVERED);
                 counters.increment(TransportCounter.MRS_ALLOCATED);
                 if (events.active()) {
-                    events.publish(new TransportEvent.MrRecovered(job.mr.slot(), m.fresh().rkey()));
+                    events.publish(new TransportEvent.MrRecovered(job.mr.slot(), m.fresh().mr().rkey()));
                 }
                 pool.tell(new Recovered(job.mr));
             } else if (m.failure() instanceof VerbsException e) {
                 job.failures++;
-                if (job.failures > settings.recovery().maxRetries()) {
+                if (state.flushReplyTo != null) {
+                    // Shutting down: no retry will run; the pool gets it back and destroys it (or reports it).
+                    state.handedBack.add(job.mr);
+                } else if (job.failures > settings.recovery().maxRetries()) {
                     orphan(job, e);
                 } else {
                     ctx.getLog().debug("recovery of {} failed at {} (attempt {}): {}", job.mr, job.step, job.failures,
                             e.getMessage());
                     state.waitingRetry.add(job);
-                    timers.startSingleTimer(job, new RetryDue(job), backoff(job.failures));
+                    timers.startSingleTimer(job, new RetryDue(job), backoff(settings.recovery(), job.failures));
                 }
             } else {
                 // Not a verbs error: a provider bug. Keep the job first in line and let the supervisor restart us.
@@ -211,25 +227,16 @@ public final class Recovery {
             final String why = job.step == Step.DEREG
                     ? "deregistration failed " + job.failures + " times: " + e.getMessage()
                     : "allocation of a fresh MR failed " + job.failures + " times: " + e.getMessage();
-            if (job.step == Step.DEREG) {
-                // The MR could not be destroyed, so its rkey may still be live: callers waiting on it are
-                // released, but told that their memory may still be exposed.
-                job.mr.abandoned();
-            }
+            // If deregistration failed, the rkey may still be live: callers waiting on the MR stay waiting, and the
+            // pool takes it out of every peer's reach (retiring its protection domain) before they are released.
             ctx.getLog().error("{} orphaned: {}", job.mr, why);
             counters.increment(TransportCounter.MRS_ORPHANED);
             if (events.active()) {
                 events.publish(new TransportEvent.MrOrphaned(job.mr.slot(), why));
             }
-            pool.tell(new Orphaned(job.mr, why));
+            pool.tell(new Orphaned(job.mr, why, job.step == Step.DEREG));
         }
 
-        private Duration backoff(int failures) {
-            final Duration min = settings.recovery().retryBackoffMin();
-            final Duration max = settings.recovery().retryBackoffMax();
-            final long nanos = min.toNanos() << Math.min(20, Math.max(0, failures - 1));
-            return Duration.ofNanos(Math.min(max.toNanos(), nanos));
-        }
 
         private Behavior<Command> onRetryDue(RetryDue m) {
             if (state.waitingRetry.remove(m.job())) {

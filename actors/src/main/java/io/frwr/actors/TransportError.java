@@ -11,8 +11,13 @@ public record TransportError(Kind kind, String message) {
         CONNECTION_LOST,
         /** post_send refused the WRs (ENOMEM, EAGAIN) while the QP stayed up. */
         POST_FAILED,
-        /** The request itself was wrong: bad segments, more chunks than MRs exist. */
+        /**
+         * The request itself was wrong: bad segments, memory of another device, a registration of another
+         * transport, more MRs than one registration may hold.
+         */
         BAD_REQUEST,
+        /** A part of the transport died (a bug or a device failure); the message says which and why. */
+        TRANSPORT_FAILED,
         /** The transport is shutting down or stopped. */
         STOPPED
     }

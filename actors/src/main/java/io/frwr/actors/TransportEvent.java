@@ -23,4 +23,10 @@ public sealed interface TransportEvent {
     record Connected(long epoch, boolean reconnect) implements TransportEvent { }
 
     record GaveUp(String reason) implements TransportEvent { }
+
+    /** A part of the transport died; every waiting and later request ends with TRANSPORT_FAILED. */
+    record Failed(String reason) implements TransportEvent { }
+
+    /** An MR could not be deregistered: its protection domain is retired and the connection remade. */
+    record PdRetired(int generation, String reason) implements TransportEvent { }
 }

@@ -14,6 +14,13 @@ public enum MrEvent {
     LOCAL_INV_FLUSHED,
     /** ib_post_send refused its FAST_REG or LOCAL_INV. */
     POST_FAILED,
-    /** Recovery deregistered it and allocated a fresh one in its place. */
+    /**
+     * Its registration is dropped without a LOCAL_INV: rebuild-on-reconnect or a retired protection domain
+     * takes back a lent MR, so its owner's Invalidate waits for the deregistration.
+     */
+    RETIRED,
+    /** Recovery (or shutdown) deregistered it: no rkey of it works any more, and the slot has no MR. */
+    DEREGISTERED,
+    /** Recovery allocated a fresh MR in the slot of a deregistered one. */
     RECOVERED
 }

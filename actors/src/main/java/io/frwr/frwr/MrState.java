@@ -22,7 +22,7 @@ package io.frwr.frwr;
  * </ul>
  * VALID and STALE MRs are only safe after deregistration and a fresh allocation, which is slow and can
  * fail, so it is not done on the hot path: map hands such an MR to Recovery and takes another one.
- * RECOVERED brings the fresh MR back as INVALID, from any state, because the old one no longer exists.
+ * Deregistration leaves the slot STALE (no MR at all); RECOVERED brings the fresh MR back as INVALID.
  *
  * <p>Only an INVALID MR may be fast-registered ({@link #canFastRegister()}); every other transition not
  * listed in {@link #next} is a bug in the caller and throws.
@@ -36,7 +36,11 @@ public enum MrState {
     STALE;
 
     /**
-     * The state after {@code event}.
+     * The one transition table: every state change of every MR goes through here ({@code PooledMr.apply}), so a
+     * transition it does not list is a bug in the caller and fails loudly. Flushes, a failed post, a retired
+     * registration and deregistration all lead to STALE from any state: after them the hardware state is
+     * unknown or gone, whatever the software believed. Only RECOVERED leaves STALE, and only MAP leaves
+     * INVALID for VALID.
      *
      * @throws IllegalStateException if this MR state cannot take the event
      */
@@ -44,10 +48,9 @@ public enum MrState {
         final MrState to = switch (event) {
             case MAP -> from == INVALID ? VALID : null;
             case UNMAP, REMOTE_INVALIDATED -> from == VALID ? INVALID : null;
-            case FAST_REG_FLUSHED -> from == VALID ? STALE : null;
-            case LOCAL_INV_FLUSHED -> from == INVALID ? STALE : null;
+            case FAST_REG_FLUSHED, LOCAL_INV_FLUSHED, RETIRED, DEREGISTERED -> STALE;
             case POST_FAILED -> from == VALID || from == INVALID ? STALE : null;
-            case RECOVERED -> INVALID;
+            case RECOVERED -> from == STALE ? INVALID : null;
         };
         if (to == null) {
             throw new IllegalStateException("MR in state " + from + " cannot take event " + event);

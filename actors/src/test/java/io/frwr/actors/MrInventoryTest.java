@@ -4,7 +4,7 @@ import io.frwr.verbs.FastRegMr;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,14 +44,14 @@ class MrInventoryTest {
     void conservationHoldsThroughEveryMove() {
         final MrInventory inv = new MrInventory();
         for (int i = 0; i < 4; i++) {
-            inv.add(fakeMr(0x100 * (i + 1)));
+            inv.add(fakeMr(0x100 * (i + 1)), null, 0);
         }
         final PooledMr a = inv.pollFree();
         final PooledMr b = inv.pollFree();
         assertTrue(inv.occupancy().conserved());
         assertTrue(inv.toRecovery(a));
         inv.orphaned(a);
-        inv.add(fakeMr(0x900));
+        inv.add(fakeMr(0x900), null, 0);
         assertTrue(inv.release(b, b.generation()));
         final PoolOccupancy o = inv.occupancy();
         assertEquals(new PoolOccupancy(5, 4, 0, 0, 1), o);
@@ -61,7 +61,7 @@ class MrInventoryTest {
     @Test
     void aStaleReleaseCannotHandAnMrToTwoOwners() {
         final MrInventory inv = new MrInventory();
-        inv.add(fakeMr(0x100));
+        inv.add(fakeMr(0x100), null, 0);
         final PooledMr p = inv.pollFree();
         final int gen = p.generation();
         assertTrue(inv.release(p, gen));
@@ -75,35 +75,35 @@ class MrInventoryTest {
     @Test
     void illegalMovesAreRefusedLoudly() {
         final MrInventory inv = new MrInventory();
-        final PooledMr p = inv.add(fakeMr(0x100));
+        final PooledMr p = inv.add(fakeMr(0x100), null, 0);
         assertThrows(IllegalStateException.class, () -> inv.recovered(p));
     }
 
     @Test
-    void fenceReleasesOnceAllMrsAreSafeAndReportsAnExposedOne() {
-        final AtomicReference<Boolean> result = new AtomicReference<>();
-        final Fence f = new Fence(2, result::set);
+    void fenceReleasesOnceAllMrsAreSafe() {
+        final AtomicInteger fenced = new AtomicInteger();
+        final Fence f = new Fence(2, fenced::incrementAndGet);
         f.countDown();
-        assertNull(result.get());
-        f.countDownUnsafe();
-        assertEquals(Boolean.FALSE, result.get());
+        assertEquals(0, fenced.get());
+        f.countDown();
+        assertEquals(1, fenced.get());
         assertThrows(IllegalStateException.class, f::countDown);
         final AtomicBoolean empty = new AtomicBoolean();
-        new Fence(0, empty::set);
+        new Fence(0, () -> empty.set(true));
         assertTrue(empty.get(), "nothing to fence: released at once");
     }
 
     @Test
     void deregistrationReleasesFenceWaitersAndLateWaitersAtOnce() {
-        final PooledMr p = new MrInventory().add(fakeMr(0x100));
+        final PooledMr p = new MrInventory().add(fakeMr(0x100), null, 0);
         final int gen = p.generation();
-        final AtomicReference<Boolean> first = new AtomicReference<>();
-        p.fenceOnDeregistration(new Fence(1, first::set), gen);
-        assertNull(first.get());
+        final AtomicBoolean first = new AtomicBoolean();
+        p.fenceOnDeregistration(new Fence(1, () -> first.set(true)), gen);
+        assertFalse(first.get());
         p.deregistered();
-        assertEquals(Boolean.TRUE, first.get());
-        final AtomicReference<Boolean> late = new AtomicReference<>();
-        p.fenceOnDeregistration(new Fence(1, late::set), gen);
-        assertEquals(Boolean.TRUE, late.get(), "a waiter for an already dead generation is released at once");
+        assertTrue(first.get());
+        final AtomicBoolean late = new AtomicBoolean();
+        p.fenceOnDeregistration(new Fence(1, () -> late.set(true)), gen);
+        assertTrue(late.get(), "a waiter for an already dead generation is released at once");
     }
 }

@@ -5,8 +5,8 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
 import io.frwr.config.TransportSettings;
+import io.frwr.frwr.MrEvent;
 import io.frwr.frwr.MrState;
-import io.frwr.verbs.ProtectionDomain;
 import io.frwr.verbs.RKey;
 import io.frwr.verbs.sim.SimFabric;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +38,7 @@ class MrPoolTest {
     private ActorRef<MrPool.Command> pool(TransportCounters counters, String config) throws Exception {
         final TransportSettings settings = TransportSettings.fromConfig(ConfigFactory.parseString(config)
                 .withFallback(ConfigFactory.load()));
-        final ProtectionDomain pd = fabric.endpoint("client").allocPd();
-        return kit.spawn(MrPool.standalone(settings, pd, 16, counters, recovery));
+        return kit.spawn(MrPool.standalone(settings, fabric.endpoint("client"), 16, counters, recovery));
     }
 
     @Test
@@ -52,7 +51,9 @@ class MrPoolTest {
         final PooledMr flushed = both.get(0);
         final int oldIndex = RKey.index(flushed.mr().rkey());
         // Its LOCAL_INV was posted (so it went back to the pool) and then flushed: hardware state unknown.
-        flushed.setState(MrState.STALE);
+        flushed.apply(MrEvent.MAP);
+        flushed.apply(MrEvent.UNMAP);
+        flushed.apply(MrEvent.LOCAL_INV_FLUSHED);
         pool.tell(MrPool.Release.unmapped(both));
 
         pool.tell(new MrPool.Acquire(2, 1, p.getRef()));
@@ -82,7 +83,7 @@ class MrPoolTest {
         final TestProbe<MrPool.AcquireReply> p = kit.createTestProbe(MrPool.AcquireReply.class);
         pool.tell(new MrPool.Acquire(1, 1, p.getRef()));
         final List<PooledMr> one = assertInstanceOf(MrPool.Acquired.class, p.receiveMessage()).mrs();
-        one.get(0).setState(MrState.VALID); // registered when the QP broke
+        one.get(0).apply(MrEvent.MAP); // registered when the QP broke
         pool.tell(MrPool.Release.unmapped(one));
         pool.tell(new MrPool.Acquire(2, 1, p.getRef()));
         final MrPool.AcquireRefused refused = assertInstanceOf(MrPool.AcquireRefused.class, p.receiveMessage());

@@ -20,13 +20,16 @@ class MrStateTest {
     static {
         for (MrState s : MrState.values()) {
             LEGAL.put(s, new EnumMap<>(MrEvent.class));
-            LEGAL.get(s).put(MrEvent.RECOVERED, INVALID);
+            // After a flush, a retired registration or deregistration the hardware state is unknown or gone.
+            for (MrEvent e : new MrEvent[] {MrEvent.FAST_REG_FLUSHED, MrEvent.LOCAL_INV_FLUSHED, MrEvent.RETIRED,
+                    MrEvent.DEREGISTERED}) {
+                LEGAL.get(s).put(e, STALE);
+            }
         }
+        LEGAL.get(STALE).put(MrEvent.RECOVERED, INVALID);
         LEGAL.get(INVALID).put(MrEvent.MAP, VALID);
         LEGAL.get(VALID).put(MrEvent.UNMAP, INVALID);
         LEGAL.get(VALID).put(MrEvent.REMOTE_INVALIDATED, INVALID);
-        LEGAL.get(VALID).put(MrEvent.FAST_REG_FLUSHED, STALE);
-        LEGAL.get(INVALID).put(MrEvent.LOCAL_INV_FLUSHED, STALE);
         LEGAL.get(VALID).put(MrEvent.POST_FAILED, STALE);
         LEGAL.get(INVALID).put(MrEvent.POST_FAILED, STALE);
     }
@@ -47,13 +50,13 @@ class MrStateTest {
                 }
             }
         }
-        assertEquals(10, legal, "7 named transitions plus RECOVERED from each of 3 states");
+        assertEquals(18, legal, "4 events to STALE from each of 3 states, RECOVERED from STALE, 5 named ones");
     }
 
     @Test
-    void aStaleMrCanOnlyBeRecovered() {
-        for (MrEvent event : MrEvent.values()) {
-            if (event != MrEvent.RECOVERED) {
+    void aStaleMrCanOnlyBeRecoveredOrStayStale() {
+        for (MrEvent event : new MrEvent[] {MrEvent.MAP, MrEvent.UNMAP, MrEvent.REMOTE_INVALIDATED, MrEvent.POST_FAILED}) {
+            {
                 assertThrows(IllegalStateException.class, () -> MrState.next(STALE, event), event.name());
             }
         }
@@ -68,7 +71,10 @@ class MrStateTest {
         s = MrState.next(s, MrEvent.MAP);
         s = MrState.next(s, MrEvent.FAST_REG_FLUSHED);
         assertEquals(STALE, s);
+        s = MrState.next(s, MrEvent.DEREGISTERED);
         assertEquals(INVALID, MrState.next(s, MrEvent.RECOVERED));
+        assertThrows(IllegalStateException.class, () -> MrState.next(INVALID, MrEvent.RECOVERED),
+                "only a deregistered (STALE) slot takes a fresh MR");
     }
 
     @Test

@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import io.frwr.actors.MrPool;
 import io.frwr.actors.TransportCounters;
 import io.frwr.config.TransportSettings;
-import io.frwr.verbs.ProtectionDomain;
 import io.frwr.verbs.VerbsException;
 import io.frwr.verbs.sim.SimFabric;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,11 +46,10 @@ public class PoolActorBenchmark {
     public void setUp() throws VerbsException {
         harness = new ActorHarness("pool-bench");
         fabric = SimFabric.builder().build();
-        final ProtectionDomain pd = fabric.endpoint("client").allocPd();
         final TransportSettings settings = TransportSettings.fromConfig(ConfigFactory.parseString(
                 "frwr-transport.mr-pool.size = 256"));
         recoveryExecutor = Executors.newSingleThreadExecutor();
-        final ActorRef<MrPool.Command> pool = harness.spawn(MrPool.standalone(settings, pd,
+        final ActorRef<MrPool.Command> pool = harness.spawn(MrPool.standalone(settings, fabric.endpoint("client"),
                 settings.mrPool().frmrDepthFor(SimFabric.DEFAULT_ATTRIBUTES.maxFastRegPageListLen()),
                 new TransportCounters(), recoveryExecutor), "mr-pool");
         caller = harness.spawn(PoolCaller.create(pool), "caller");

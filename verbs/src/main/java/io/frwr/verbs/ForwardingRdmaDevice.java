@@ -56,6 +56,11 @@ public class ForwardingRdmaDevice implements RdmaDevice {
     }
 
     @Override
+    public boolean maps(DmaBuffer buffer) {
+        return delegate.maps(buffer);
+    }
+
+    @Override
     public void unmapBuffer(DmaBuffer buffer) {
         delegate.unmapBuffer(buffer);
     }

@@ -15,6 +15,15 @@ public interface RdmaDevice extends AutoCloseable {
 
     void unmapBuffer(DmaBuffer buffer);
 
+    /**
+     * True if {@code buffer} was mapped by this device: only such memory can be fast-registered on it (memory of
+     * another device would fail the FAST_REG with a local protection error and take the QP down for every user).
+     * Wrappers answer for the device they wrap.
+     */
+    default boolean maps(DmaBuffer buffer) {
+        return buffer.owner() == this;
+    }
+
     ConnectionManager connectionManager();
 
     @Override

@@ -367,7 +367,7 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
             case NO_MR_FREE -> decide(c, CallError.Kind.NO_MR, "no MR free for the call's chunks: " + error.message());
             case BAD_REQUEST -> decide(c, CallError.Kind.BAD_REQUEST, error.message());
             case STOPPED -> decide(c, CallError.Kind.STOPPED, error.message());
-            case NOT_CONNECTED -> decide(c, CallError.Kind.CONNECTION_LOST, error.message());
+            case NOT_CONNECTED, TRANSPORT_FAILED -> decide(c, CallError.Kind.CONNECTION_LOST, error.message());
             case POST_FAILED, CONNECTION_LOST -> {
                 // Never sent. Usually the QP just broke and ConnectionDown is on its way (ENOTCONN), or the
                 // post was refused for now (EAGAIN): try again, on this connection or the next, a bounded
@@ -405,7 +405,8 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
     private void onSendFailed(PendingCall c, TransportError error) {
         switch (error.kind()) {
             case STOPPED -> decide(c, CallError.Kind.STOPPED, error.message());
-            case NOT_CONNECTED -> decide(c, CallError.Kind.CONNECTION_LOST, "SEND not posted: " + error.message());
+            case NOT_CONNECTED, TRANSPORT_FAILED -> decide(c, CallError.Kind.CONNECTION_LOST,
+                    "SEND not posted: " + error.message());
             case CONNECTION_LOST -> { } // ConnectionDown resends it
             default -> resendAfterLoss(c, "SEND not posted: " + error);
         }
