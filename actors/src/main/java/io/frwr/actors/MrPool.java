@@ -78,6 +78,9 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
 
     public record ShutdownDone(PoolOccupancy finalOccupancy, MrAudit finalAudit) { }
 
+    /** Stop now (after ShutdownDone, behind every request sent to the pool before it). */
+    record Terminate() implements Command { }
+
     record RecoveryResult(Recovery.Outcome outcome) implements Command { }
 
     private record WaitExpired(long correlation) implements Command { }
@@ -208,6 +211,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
                 })
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(RecoveryFlushed.class, this::onRecoveryFlushed)
+                .onMessage(Terminate.class, m -> Behaviors.stopped())
                 .build();
     }
 
@@ -489,7 +493,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
                     + " no QP is open, so they reach no memory", left.allocated());
         }
         shutdownReplyTo.tell(new ShutdownDone(left, inventory.audit()));
-        return Behaviors.stopped();
+        return this; // answers audits until the transport sends Terminate
     }
 
     private void destroy(PooledMr p) {

@@ -86,6 +86,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     record Stopped() { }
 
+    /**
+     * Stop now. The transport sends it after Stopped, behind every request it forwarded before, so none of
+     * those is lost to a stopped actor: each is answered (STOPPED) first.
+     */
+    record Terminate() implements Command { }
+
     private record PoolReply(MrPool.AcquireReply reply) implements Command { }
 
     private record PoolSettled(MrPool.DrainSettled settled) implements Command { }
@@ -155,6 +161,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private TransportError.Kind gaveUpKind = TransportError.Kind.NOT_CONNECTED;
     private int qpPdGeneration;
     private ActorRef<Stopped> stopReplyTo;
+    private boolean stopping;
     private long nextId = 1;
     private final Object token;
     private final io.frwr.verbs.RdmaDevice device;
@@ -229,6 +236,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                     if (m.kind() == TransportError.Kind.TRANSPORT_FAILED) {
                         failAcquiring(m.reason()); // the pool that would have answered them is gone
                     }
+                    if (mode == Mode.SETTLING && m.kind() == TransportError.Kind.TRANSPORT_FAILED) {
+                        mode = Mode.DETACHED; // the pool that would have settled the drain is gone
+                    }
                     if (mode == Mode.DETACHED || mode == Mode.UP) {
                         if (mode == Mode.UP) {
                             qp.disconnect();
@@ -240,6 +250,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                     return this;
                 })
                 .onMessage(Stop.class, this::onStop)
+                .onMessage(Terminate.class, m -> Behaviors.stopped())
                 .onSignal(akka.actor.typed.PostStop.class, sig -> {
                     if (qp != null) {
                         qp.disconnect(); // never leave a QP up that could reach registered memory
@@ -1063,6 +1074,11 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         mode = Mode.SETTLING;
         qp = null;
         connection.tell(new Connection.Drained(epoch));
+        if (gaveUpKind == TransportError.Kind.TRANSPORT_FAILED) {
+            mode = Mode.DETACHED; // no pool to settle with
+            enterGaveUp();
+            return;
+        }
         pool.tell(new MrPool.ConnectionDrained(epoch, settleAdapter));
     }
 
@@ -1099,10 +1115,10 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void enterGaveUp() {
         mode = Mode.GAVE_UP;
-        final String why = stopReplyTo != null ? "the transport is shutting down"
+        final String why = stopping ? "the transport is shutting down"
                 : gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: " + gaveUpReason
                 : "gave up reconnecting: " + gaveUpReason;
-        final TransportError.Kind kind = stopReplyTo != null ? TransportError.Kind.STOPPED : gaveUpKind;
+        final TransportError.Kind kind = stopping ? TransportError.Kind.STOPPED : gaveUpKind;
         final List<Command> all = new ArrayList<>(parked.values());
         for (Long id : parked.keySet()) {
             timers.cancel(id);
@@ -1131,6 +1147,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private Behavior<Command> onStop(Stop m) {
         stopReplyTo = m.replyTo();
+        stopping = true;
         if (gaveUpReason == null) {
             gaveUpReason = "shutdown";
         }
@@ -1159,8 +1176,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             if (c instanceof RdmaTransport.Invalidate inv) {
                 onInvalidate(inv);
             } else {
-                failParked(c, stopReplyTo != null ? TransportError.Kind.STOPPED : gaveUpKind,
-                        (gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: "
+                failParked(c, stopping ? TransportError.Kind.STOPPED : gaveUpKind,
+                        stopping ? "the transport is shutting down"
+                                : (gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: "
                                 : "not connected: ") + gaveUpReason);
             }
             return;

@@ -301,7 +301,7 @@ public final class RdmaTransport {
                     .onMessage(QpStopped.class, m -> {
                         if (qpAlive) {
                             ctx.unwatch(qpActor);
-                            ctx.stop(qpActor);
+                            qpActor.tell(new QueuePairActor.Terminate()); // behind what was forwarded to it
                             qpAlive = false;
                         }
                         if (poolAlive) {
@@ -378,7 +378,10 @@ public final class RdmaTransport {
 
         private void finish(PoolOccupancy occupancy, MrAudit audit) {
             recoveryExecutor.shutdown();
-            ctx.unwatch(pool);
+            if (poolAlive) {
+                ctx.unwatch(pool);
+                pool.tell(new MrPool.Terminate());
+            }
             poolAlive = false;
             finalAudit = audit;
             finished = new ShutdownComplete(counters.snapshot(occupancy));

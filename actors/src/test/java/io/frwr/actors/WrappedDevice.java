@@ -25,6 +25,13 @@ final class WrappedDevice extends ForwardingRdmaDevice {
     private final boolean rkeyChosenAtRegistration;
     private final boolean dropDrainMarker;
     private final AtomicInteger deregCrashes;
+    /** While closed, deregistrations wait at this gate (then fail {@link #deregFailuresAfterGate} times). */
+    private final java.util.concurrent.CountDownLatch deregGate = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean gateDeregs;
+    final AtomicInteger deregFailuresAfterGate = new AtomicInteger();
+    final AtomicInteger deregsWaiting = new AtomicInteger();
+    /** MR allocations still allowed; negative = unlimited. */
+    final AtomicInteger allocsLeft = new AtomicInteger(-1);
     /** The length of every chain the consumer posted, in order. */
     final List<Integer> postedChains = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -49,6 +56,16 @@ final class WrappedDevice extends ForwardingRdmaDevice {
 
     static WrappedDevice crashingOnDereg(RdmaDevice d, int times) {
         return new WrappedDevice(d, false, false, times);
+    }
+
+    /** Deregistrations block until {@link #openDeregGate} (a slow firmware command, or one that hangs). */
+    WrappedDevice gateDeregs() {
+        gateDeregs = true;
+        return this;
+    }
+
+    void openDeregGate() {
+        deregGate.countDown();
     }
 
     int deregCrashesLeft() {
@@ -87,6 +104,9 @@ final class WrappedDevice extends ForwardingRdmaDevice {
         return new ForwardingProtectionDomain(pd, this) {
             @Override
             public FastRegMr allocFastRegMr(int maxPages) throws VerbsException {
+                if (allocsLeft.get() >= 0 && allocsLeft.getAndDecrement() <= 0) {
+                    throw new VerbsException(io.frwr.verbs.Errno.ENOMEM, "the device has no more MRs (limit reached)");
+                }
                 return new Mr(delegate.allocFastRegMr(maxPages), rkeyChosenAtRegistration);
             }
 
@@ -94,6 +114,19 @@ final class WrappedDevice extends ForwardingRdmaDevice {
             public void deregMr(FastRegMr mr) throws VerbsException {
                 if (deregCrashes.getAndDecrement() > 0) {
                     throw new IllegalStateException("simulated provider bug in dereg");
+                }
+                if (gateDeregs) {
+                    deregsWaiting.incrementAndGet();
+                    try {
+                        deregGate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        deregsWaiting.decrementAndGet();
+                    }
+                    if (deregFailuresAfterGate.getAndDecrement() > 0) {
+                        throw new VerbsException(io.frwr.verbs.Errno.EBUSY, "dereg failed after a long wait");
+                    }
                 }
                 delegate.deregMr(((Mr) mr).real());
             }
