@@ -2,37 +2,48 @@ package io.frwr.loadgen;
 
 import io.frwr.actors.MrAudit;
 import io.frwr.actors.PoolOccupancy;
+import io.frwr.invariants.Invariant;
+import io.frwr.invariants.InvariantChecker;
+import io.frwr.invariants.Verdict;
+import io.frwr.invariants.Violation;
 import io.frwr.rpc.client.ClientCounter;
 import io.frwr.rpc.client.ClientStats;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** The DESIGN.md invariants, checked on one run's results. */
+/**
+ * The DESIGN.md invariants judged on one run: this class turns the run's numbers into the shared checker's
+ * inputs ({@code io.frwr.invariants}) and prints one {@link Verdict} per invariant, under the names the testkit
+ * uses. Single ownership and early release were watched while the run went ({@link CallBook}); the rest are
+ * judged once every call ended and the pool settled.
+ */
 public final class Invariants {
     private Invariants() {
     }
 
-    public static List<Invariant> check(RunResult r) {
-        return List.of(everyCallEnded(r), dataReadBack(r), mrConservation(r), noStaleRkeyAccess(r),
-                sendQueueNeverOverflowed(r), cleanShutdown(r));
+    public static List<Verdict> check(RunResult r) {
+        return List.of(everyCallEnded(r), dataReadBack(r), mrConservation(r), singleOwnership(r), noEarlyRelease(r),
+                noStaleRkeyAccess(r), sendQueueWithinCapacity(r), cleanShutdown(r));
     }
 
-    public static boolean allOk(List<Invariant> invariants) {
-        return invariants.stream().allMatch(Invariant::ok);
+    public static boolean allOk(List<Verdict> verdicts) {
+        return Verdict.allOk(verdicts);
     }
 
-    static Invariant everyCallEnded(RunResult r) {
-        final String name = "every call ended";
+    static Verdict everyCallEnded(RunResult r) {
         final long ended = r.succeeded() + r.failed();
+        final List<Violation> v = new ArrayList<>(InvariantChecker.callsAccountedFor("workers", r.issued(),
+                r.succeeded(), r.failed(), 0));
         final StringBuilder d = new StringBuilder("issued " + r.issued() + " = succeeded " + r.succeeded()
                 + " + failed " + r.failed());
-        boolean ok = r.issued() == ended;
-        if (!ok) {
+        if (r.issued() != ended) {
             d.append(" MISSING ").append(r.issued() - ended);
         }
         final ClientStats c = r.clientFinal();
         if (c == null) {
-            return new Invariant(name, false, d + "; the client never confirmed its Shutdown");
+            v.add(new Violation(Invariant.EVERY_CALL_ENDS, "the client never confirmed its Shutdown"));
+            return Verdict.of(Invariant.EVERY_CALL_ENDS, d.toString(), v);
         }
         long clientFailed = 0;
         for (ClientCounter k : ClientCounter.values()) {
@@ -45,58 +56,83 @@ public final class Invariants {
         d.append("; client: calls ").append(calls).append(" = succeeded ").append(clientSucceeded)
                 .append(" + failed ").append(clientFailed).append(", outstanding ").append(c.outstanding())
                 .append(" queued ").append(c.queued()).append(" after Shutdown");
-        ok &= calls == clientSucceeded + clientFailed && calls == r.issued() && c.outstanding() == 0
-                && c.queued() == 0;
-        return new Invariant(name, ok, d.toString());
+        v.addAll(InvariantChecker.callsAccountedFor("client", calls, clientSucceeded, clientFailed,
+                (long) c.outstanding() + c.queued()));
+        if (calls != r.issued()) {
+            v.add(new Violation(Invariant.EVERY_CALL_ENDS, "the client counted " + calls + " calls, the workers issued "
+                    + r.issued()));
+        }
+        return Verdict.of(Invariant.EVERY_CALL_ENDS, d.toString(), v);
     }
 
-    static Invariant dataReadBack(RunResult r) {
+    static Verdict dataReadBack(RunResult r) {
         final String d = r.verifiedReads() + " READs checked against the last successful WRITE, "
                 + r.unverifiedReads() + " skipped (region unknown after a failed WRITE), " + r.mismatches()
                 + " mismatches";
-        if (r.mismatches() == 0) {
-            return new Invariant("data read back equals data written", true, d);
-        }
-        return new Invariant("data read back equals data written", false, d + ": "
-                + String.join(" | ", r.mismatchDetails()));
+        return Verdict.of(Invariant.DATA_INTEGRITY, d, InvariantChecker.dataReadBack(r.mismatches(),
+                r.mismatchDetails()));
     }
 
-    static Invariant mrConservation(RunResult r) {
-        final String name = "MR conservation";
+    static Verdict mrConservation(RunResult r) {
         final MrAudit a = r.audit();
         final PoolOccupancy o = a.occupancy();
-        final boolean slotsAgree = a.count(MrAudit.Where.FREE) == o.free()
-                && a.count(MrAudit.Where.REGISTERED) == o.registered()
-                && a.count(MrAudit.Where.RECOVERING) == o.recovering()
-                && a.count(MrAudit.Where.ORPHANED) == o.orphaned();
-        final boolean ok = r.quiesced() && o.conserved() && o.registered() == 0 && o.recovering() == 0 && slotsAgree;
-        final String d = "free " + o.free() + " + registered " + o.registered() + " + recovering " + o.recovering()
-                + " + orphaned " + o.orphaned() + (o.conserved() ? " = " : " != ") + "allocated " + o.allocated()
-                + (r.quiesced() ? "" : "; the pool did not settle within " + DurationArg.format(LoadSession.QUIESCE_BOUND))
-                + (slotsAgree ? "" : "; the audit's slots disagree with its occupancy");
-        return new Invariant(name, ok, d);
-    }
-
-    static Invariant noStaleRkeyAccess(RunResult r) {
-        final String name = "no access with a stale rkey succeeded";
-        if (r.staleRkeyAccesses() == null) {
-            return new Invariant(name, true, "not observable on this provider (skipped)");
+        final List<Violation> v = new ArrayList<>(InvariantChecker.mrConservation(a));
+        v.addAll(InvariantChecker.mrSettled(a));
+        if (!r.quiesced()) {
+            v.add(new Violation(Invariant.MR_CONSERVATION, "the pool did not settle within "
+                    + DurationArg.format(LoadSession.QUIESCE_BOUND)));
         }
-        return new Invariant(name, r.staleRkeyAccesses() == 0, "fabric staleRkeyAccessSucceeded = "
-                + r.staleRkeyAccesses());
+        final String d = "free " + o.free() + " + registered " + o.registered() + " + recovering " + o.recovering()
+                + " + orphaned " + o.orphaned() + (o.conserved() ? " = " : " != ") + "allocated " + o.allocated();
+        return Verdict.of(Invariant.MR_CONSERVATION, d, v);
     }
 
-    static Invariant sendQueueNeverOverflowed(RunResult r) {
-        return new Invariant("send queue never overflowed", r.sqOverflows() == 0, "post_send ENOMEM "
-                + r.sqOverflows() + " (none injected); other refused posts " + r.otherPostFailures()
-                + " (ENOTCONN after QP errors)");
+    static Verdict singleOwnership(RunResult r) {
+        return watched(Invariant.SINGLE_OWNERSHIP, r.ownership());
     }
 
-    static Invariant cleanShutdown(RunResult r) {
-        final boolean ok = r.clientFinal() != null && r.transportFinal() != null;
-        final String d = ok ? "client, then transport ShutdownComplete; final " + r.transportFinal().occupancy()
-                : (r.clientFinal() == null ? "client" : "transport") + " ShutdownComplete did not arrive within "
-                + DurationArg.format(LoadSession.SHUTDOWN_BOUND);
-        return new Invariant("clean shutdown", ok, d);
+    static Verdict noEarlyRelease(RunResult r) {
+        return watched(Invariant.NO_EARLY_RELEASE, r.releases());
+    }
+
+    private static Verdict watched(Invariant invariant, RunResult.Watched w) {
+        if (w == null) {
+            return Verdict.skipped(invariant, "on this provider");
+        }
+        final List<Violation> v = new ArrayList<>(w.violations());
+        if (w.violationCount() > v.size()) {
+            v.add(new Violation(invariant, (w.violationCount() - v.size()) + " more not shown"));
+        }
+        return Verdict.of(invariant, w.numbers(), v);
+    }
+
+    static Verdict noStaleRkeyAccess(RunResult r) {
+        if (r.staleRkeyAccesses() == null) {
+            return Verdict.skipped(Invariant.NO_STALE_RKEY_ACCESS, "on this provider");
+        }
+        return Verdict.of(Invariant.NO_STALE_RKEY_ACCESS, "fabric staleRkeyAccessSucceeded = "
+                + r.staleRkeyAccesses(), InvariantChecker.noStaleRkeyAccess(r.staleRkeyAccesses()));
+    }
+
+    static Verdict sendQueueWithinCapacity(RunResult r) {
+        return Verdict.of(Invariant.SEND_QUEUE_CAPACITY, "post_send ENOMEM " + r.sqOverflows() + " ("
+                        + r.injectedPostFailures() + " injected refusals not counted); other refused posts "
+                        + r.otherPostFailures() + " (ENOTCONN after QP errors)",
+                InvariantChecker.sendQueueWithinCapacity("requester", r.sqOverflows(), List.of()));
+    }
+
+    static Verdict cleanShutdown(RunResult r) {
+        if (r.clientFinal() == null || r.transportFinal() == null) {
+            return Verdict.of(Invariant.CLEAN_SHUTDOWN, "", List.of(new Violation(Invariant.CLEAN_SHUTDOWN,
+                    (r.clientFinal() == null ? "client" : "transport") + " ShutdownComplete did not arrive within "
+                            + DurationArg.format(LoadSession.SHUTDOWN_BOUND))));
+        }
+        final PoolOccupancy last = r.transportFinal().occupancy();
+        final List<Violation> v = new ArrayList<>();
+        if (last.allocated() != 0) {
+            v.add(new Violation(Invariant.CLEAN_SHUTDOWN, "the transport still has " + last.allocated()
+                    + " MRs allocated after its Shutdown"));
+        }
+        return Verdict.of(Invariant.CLEAN_SHUTDOWN, "client, then transport ShutdownComplete; final " + last, v);
     }
 }

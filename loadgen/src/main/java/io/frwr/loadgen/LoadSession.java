@@ -69,7 +69,7 @@ final class LoadSession {
         final long start = System.nanoTime();
         for (int i = 0; i < options.concurrency(); i++) {
             workers.add(guardian.spawn(Worker.create(i, client, device, file, (long) i * region, options.payload(),
-                    options.seed(), live), "worker-" + i));
+                    options.seed(), live, device.book()), "worker-" + i));
         }
         if (faults != null) {
             faults.start();
@@ -180,10 +180,16 @@ final class LoadSession {
         all.add(metadata);
         final PayloadRow meta = new PayloadRow(0, metadata.getTotalCount(), 0, metadata);
         final PayloadRow total = new PayloadRow(0, all.getTotalCount(), bytes, all);
+        final CallBook book = device.book();
+        final RunResult.Watched ownership = book == null ? null : new RunResult.Watched(book.ownership().summary(),
+                book.ownership().violationCount(), book.ownership().violations());
+        final RunResult.Watched releases = book == null ? null : new RunResult.Watched(book.releases().summary(),
+                book.releases().violationCount(), book.releases().violations());
         return new RunResult(options, seconds, rows, meta, total, issued, succeeded, failed, errors, firstErrors,
                 mismatches,
                 details, verified, unverified, quiesced, counters, audit, before, clientFinal, transportFinal, stale,
-                faultsInjected, device.overflows(), device.otherPostFailures());
+                faultsInjected, device.overflows(), device.otherPostFailures(), device.injectedPostFailures(),
+                ownership, releases);
     }
 
     /** The once-a-second line: elapsed, ops/s, MB/s, in flight, MR occupancy, reconnects. */

@@ -1,5 +1,7 @@
 package io.frwr.loadgen;
 
+import io.frwr.invariants.Verdict;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +75,7 @@ public final class Main {
         } else {
             result = SimLoadgen.run(o, out);
         }
-        final List<Invariant> invariants = Invariants.check(result);
+        final List<Verdict> invariants = Invariants.check(result);
         ReportText.print(out, result, invariants);
         if (o.json() != null) {
             writeJson(o, result, invariants);
@@ -82,7 +84,7 @@ public final class Main {
         return Invariants.allOk(invariants) ? OK : INVARIANT_FAILED;
     }
 
-    private static void writeJson(LoadgenOptions o, RunResult result, List<Invariant> invariants) throws IOException {
+    private static void writeJson(LoadgenOptions o, RunResult result, List<Verdict> invariants) throws IOException {
         Files.writeString(o.json(), ReportJson.render(result, invariants), StandardCharsets.UTF_8);
     }
 }

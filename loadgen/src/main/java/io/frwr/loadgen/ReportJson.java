@@ -3,6 +3,7 @@ package io.frwr.loadgen;
 import io.frwr.actors.PoolOccupancy;
 import io.frwr.actors.TransportCounter;
 import io.frwr.actors.TransportCounters;
+import io.frwr.invariants.Verdict;
 
 import java.util.List;
 
@@ -11,7 +12,7 @@ public final class ReportJson {
     private ReportJson() {
     }
 
-    public static String render(RunResult r, List<Invariant> invariants) {
+    public static String render(RunResult r, List<Verdict> invariants) {
         final TransportCounters.Snapshot c = r.transportFinal() != null ? r.transportFinal() : r.transportCounters();
         final PoolOccupancy quiet = r.audit().occupancy();
         final JsonWriter w = new JsonWriter().beginObject();
@@ -58,15 +59,14 @@ public final class ReportJson {
                 .field("unverifiedReads", r.unverifiedReads()).field("mismatches", r.mismatches()).endObject();
         w.name("invariants").beginObject().field("ok", Invariants.allOk(invariants));
         w.name("checks").beginArray();
-        for (Invariant inv : invariants) {
-            w.beginObject().field("name", inv.name()).field("ok", inv.ok()).field("detail", inv.detail()).endObject();
+        for (Verdict inv : invariants) {
+            w.beginObject().field("id", inv.invariant().id()).field("name", inv.name()).field("ok", inv.ok())
+                    .field("detail", inv.detail()).endObject();
         }
         w.endArray();
         w.name("violations").beginArray();
-        for (Invariant inv : invariants) {
-            if (!inv.ok()) {
-                w.value(inv.name() + ": " + inv.detail());
-            }
+        for (Verdict inv : invariants) {
+            inv.violations().forEach(v -> w.value(v.toString()));
         }
         w.endArray().endObject();
         w.name("transportCounters");

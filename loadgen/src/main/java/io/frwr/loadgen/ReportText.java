@@ -2,6 +2,7 @@ package io.frwr.loadgen;
 
 import io.frwr.actors.TransportCounter;
 import io.frwr.actors.TransportCounters;
+import io.frwr.invariants.Verdict;
 import io.frwr.rpc.client.ClientCounter;
 import io.frwr.rpc.client.ClientStats;
 
@@ -17,7 +18,7 @@ public final class ReportText {
     private ReportText() {
     }
 
-    public static void print(PrintStream out, RunResult r, List<Invariant> invariants) {
+    public static void print(PrintStream out, RunResult r, List<Verdict> invariants) {
         out.println();
         out.println(RULE);
         out.printf(" NFSv3 WRITE+READ over RPC-over-RDMA, %d workers, %.1f s, MB = 2^20 bytes%n",
@@ -46,7 +47,7 @@ public final class ReportText {
         printClient(out, r.clientFinal() != null ? r.clientFinal() : r.clientBefore());
         out.println();
         out.println(" invariants");
-        for (Invariant inv : invariants) {
+        for (Verdict inv : invariants) {
             out.printf("  [%s] %s: %s%n", inv.ok() ? "OK" : "FAILED", inv.name(), inv.detail());
         }
         out.println(Invariants.allOk(invariants) ? " all invariants OK" : " INVARIANT FAILED");

@@ -3,6 +3,7 @@ package io.frwr.loadgen;
 import akka.actor.typed.ActorRef;
 import io.frwr.actors.RdmaTransport;
 import io.frwr.capture.PcapWriter;
+import io.frwr.invariants.RkeyProbe;
 import io.frwr.rpc.client.ClientSettings;
 import io.frwr.rpc.client.RpcRdmaClient;
 import io.frwr.rpc.nfs.FileHandle;
@@ -21,7 +22,8 @@ import java.time.Duration;
 
 /**
  * The load run on the simulated fabric (FREE mode): client and server endpoints in this JVM, one
- * ActorSystem, QP faults from a seeded {@link FaultInjector}, and the fabric's own stale-rkey self-check.
+ * ActorSystem, QP faults from a seeded {@link FaultInjector}, the fabric's own stale-rkey self-check, and a
+ * {@link CallBook} that asks the client device about each call's rkeys (ownership, early release).
  */
 final class SimLoadgen {
     static final String SERVER_ADDRESS = "server";
@@ -58,7 +60,8 @@ final class SimLoadgen {
 
     private static RunResult runOn(SimFabric fabric, Guardian guardian, LoadgenOptions o, PrintStream out)
             throws VerbsException {
-        final SendQueueWatch clientDevice = new SendQueueWatch(fabric.endpoint("client"));
+        final SimDevice requester = fabric.endpoint("client");
+        final SendQueueWatch clientDevice = new SendQueueWatch(requester, new CallBook(RkeyProbe.of(requester)));
         final SimDevice serverDevice = fabric.endpoint(SERVER_ADDRESS);
         final int region = o.payload().maxBytes();
         final int fileSize = Math.multiplyExact(region, o.concurrency());

@@ -7,7 +7,10 @@ import io.frwr.verbs.SendWr;
 
 import java.util.List;
 
-/** A QP that reports refused posts to its {@link SendQueueWatch} and otherwise is the QP it wraps. */
+/**
+ * A QP that shows each chain to the watch's {@link CallBook} before posting it, reports refused posts to its
+ * {@link SendQueueWatch}, and otherwise is the QP it wraps.
+ */
 final class WatchedQueuePair extends ForwardingQueuePair {
     private final SendQueueWatch watch;
 
@@ -18,10 +21,14 @@ final class WatchedQueuePair extends ForwardingQueuePair {
 
     @Override
     public void postSend(List<? extends SendWr> chain) throws PostSendException {
+        final CallBook book = watch.book();
+        if (book != null) {
+            book.posting(chain);
+        }
         try {
             delegate.postSend(chain);
         } catch (PostSendException e) {
-            watch.countPostFailure(e.errno());
+            watch.countPostFailure(e);
             throw e;
         }
     }

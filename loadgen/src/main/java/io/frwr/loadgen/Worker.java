@@ -59,6 +59,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private final ActorRef<CallResult> resultAdapter;
     private final WorkerTally tally = new WorkerTally();
     private final CRC32 crc = new CRC32();
+    private final CallBook book;
 
     private long cycle;
     private int step;
@@ -73,13 +74,21 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     public static Behavior<Command> create(int id, ActorRef<RpcRdmaClient.Command> client, RdmaDevice device,
                                            FileHandle file, long regionOffset, PayloadMix mix, long seed,
                                            LiveCounters live) {
-        return Behaviors.setup(ctx -> new Worker(ctx, id, client, device, file, regionOffset, mix, seed, live));
+        return create(id, client, device, file, regionOffset, mix, seed, live, null);
+    }
+
+    /** {@code book}: where results are reported as they arrive, or null where none is kept. */
+    static Behavior<Command> create(int id, ActorRef<RpcRdmaClient.Command> client, RdmaDevice device,
+                                    FileHandle file, long regionOffset, PayloadMix mix, long seed, LiveCounters live,
+                                    CallBook book) {
+        return Behaviors.setup(ctx -> new Worker(ctx, id, client, device, file, regionOffset, mix, seed, live, book));
     }
 
     private Worker(ActorContext<Command> ctx, int id, ActorRef<RpcRdmaClient.Command> client, RdmaDevice device,
-                   FileHandle file, long regionOffset, PayloadMix mix, long seed, LiveCounters live)
+                   FileHandle file, long regionOffset, PayloadMix mix, long seed, LiveCounters live, CallBook book)
             throws VerbsException {
         super(ctx);
+        this.book = book;
         this.id = id;
         this.client = client;
         this.device = device;
@@ -120,6 +129,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private Behavior<Command> onDone(Done m) {
         final long nanos = System.nanoTime() - startNanos;
         final OpKind op = inFlight;
+        if (book != null) {
+            book.ended(m.result().xid(), "worker " + id + " cycle " + cycle + " " + op);
+        }
         inFlight = null;
         live.inFlight.decrementAndGet();
         live.ops.increment();

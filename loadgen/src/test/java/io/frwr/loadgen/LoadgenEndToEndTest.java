@@ -1,5 +1,6 @@
 package io.frwr.loadgen;
 
+import io.frwr.invariants.Invariant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +36,13 @@ class LoadgenEndToEndTest {
                 "--json", json.toString());
         assertEquals(0, o.code(), o.out() + o.err());
         assertTrue(o.out().contains(" all invariants OK"), o.out());
-        assertEquals(6, o.out().lines().filter(l -> l.startsWith("  [OK] ")).count(), o.out());
+        assertEquals(Arrays.stream(Invariant.values()).map(i -> "  [OK] " + i.label()).sorted().toList(), o.out().lines()
+                .filter(l -> l.startsWith("  [OK] ")).map(l -> l.substring(0, l.indexOf(':'))).sorted().toList(),
+                "one [OK] line per invariant, under its shared name: " + o.out());
+        assertTrue(o.out().lines().anyMatch(l -> l.matches("  \\[OK] no early release: [1-9][0-9]* hand-backs checked.*")),
+                "the early-release watch saw the calls: " + o.out());
+        assertTrue(o.out().lines().anyMatch(l -> l.matches("  \\[OK] single MR ownership: [1-9][0-9]* rkeys carried.*")),
+                "the ownership watch saw the calls: " + o.out());
         assertTrue(o.out().contains("BW average[MB/sec]"), o.out());
         assertTrue(o.out().lines().anyMatch(l -> l.startsWith("[") && l.contains("ops/s")), "progress line: " + o.out());
 

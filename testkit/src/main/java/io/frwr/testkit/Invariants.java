@@ -1,32 +1,26 @@
 package io.frwr.testkit;
 
 import io.frwr.actors.Handle;
-import io.frwr.actors.MrAudit;
-import io.frwr.actors.PoolOccupancy;
 import io.frwr.actors.Registration;
-import io.frwr.verbs.RKey;
-import io.frwr.verbs.sim.SimStats;
+import io.frwr.invariants.Holding;
+import io.frwr.invariants.InvariantChecker;
+import io.frwr.invariants.Violation;
+import io.frwr.verbs.Errno;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The transport's invariants (DESIGN.md), checked against one {@link FrwrTestKit} at a quiescent point (after
- * {@link FrwrTestKit#runUntilQuiet()} or an await). Each check returns its violations, empty when the
- * invariant holds; {@link #assertAll()} fails with every violation, the seed and the faults applied.
+ * {@link FrwrTestKit#runUntilQuiet()} or an await). A thin adapter: the rules and their names live in
+ * {@code io.frwr.invariants.InvariantChecker}, shared with the load generator; this class hands it the kit's
+ * books. Each check returns its violations, empty when the invariant holds; {@link #assertAll()} fails with
+ * every violation, the seed and the faults applied.
  */
 public final class Invariants {
-    /** One broken invariant, with what was seen. */
-    public record Violation(String invariant, String message) {
-        @Override
-        public String toString() {
-            return invariant + ": " + message;
-        }
-    }
-
     private final FrwrTestKit kit;
 
     Invariants(FrwrTestKit kit) {
@@ -35,129 +29,76 @@ public final class Invariants {
 
     /** free + registered + recovering + orphaned = allocated, and the audit's slots agree with those counts. */
     public List<Violation> mrConservation() {
-        return mrConservation(kit.audit());
-    }
-
-    /** The conservation check on one audit (package-private so a test can hand it a broken one). */
-    static List<Violation> mrConservation(MrAudit audit) {
-        final List<Violation> out = new ArrayList<>();
-        final PoolOccupancy o = audit.occupancy();
-        if (!o.conserved()) {
-            out.add(new Violation("MR conservation", o + " does not add up"));
-        }
-        final long live = audit.slots().size() - audit.count(MrAudit.Where.DESTROYED);
-        if (live != o.allocated() || audit.count(MrAudit.Where.FREE) != o.free()
-                || audit.count(MrAudit.Where.REGISTERED) != o.registered()
-                || audit.count(MrAudit.Where.RECOVERING) != o.recovering()
-                || audit.count(MrAudit.Where.ORPHANED) != o.orphaned()) {
-            out.add(new Violation("MR conservation", "the audit's slots (" + live + " live, "
-                    + audit.count(MrAudit.Where.FREE) + " free, " + audit.count(MrAudit.Where.REGISTERED)
-                    + " registered, " + audit.count(MrAudit.Where.RECOVERING) + " recovering, "
-                    + audit.count(MrAudit.Where.ORPHANED) + " orphaned) disagree with " + o));
-        }
-        return out;
+        return InvariantChecker.mrConservation(kit.audit());
     }
 
     /**
      * No MR is owned twice: no hardware MR (rkey index) appears in two registrations the test holds, and no
-     * registered slot's rkey is handed out by two of them.
+     * registered slot's rkey is newer than the key the registration holding that MR was handed.
      */
     public List<Violation> noMrOwnedTwice(Collection<Registration> held) {
-        return noMrOwnedTwice(held, kit.audit());
+        return InvariantChecker.singleOwnership(holdings(held), kit.audit());
     }
 
-    static List<Violation> noMrOwnedTwice(Collection<Registration> held, MrAudit audit) {
-        final List<Violation> out = new ArrayList<>();
-        final Map<Integer, Registration> byIndex = new HashMap<>();
+    /** One holding per registration object: the same registration listed twice is one owner. */
+    static List<Holding> holdings(Collection<Registration> held) {
+        final Map<Registration, Holding> byRegistration = new IdentityHashMap<>();
+        final List<Holding> out = new ArrayList<>();
         for (Registration r : held) {
-            for (List<Handle> chunk : r.chunks()) {
-                for (Handle h : chunk) {
-                    final Registration other = byIndex.putIfAbsent(RKey.index(h.rkey()), r);
-                    if (other != null && other != r) {
-                        out.add(new Violation("single MR ownership", "MR index " + RKey.index(h.rkey())
-                                + " (rkey " + RKey.format(h.rkey()) + ") is held by " + other + " and " + r));
-                    }
-                }
-            }
-        }
-        for (MrAudit.Slot s : audit.slots()) {
-            if (s.where() == MrAudit.Where.REGISTERED && s.rkey() >= 0) {
-                final Registration owner = byIndex.get(RKey.index((int) s.rkey()));
-                if (owner != null && !owner.hasRkey((int) s.rkey()) && !hasHandle(owner, (int) s.rkey())) {
-                    out.add(new Violation("single MR ownership", "slot " + s.slot() + " is registered as "
-                            + RKey.format((int) s.rkey()) + " but " + owner + " holds an older key of that MR"));
-                }
+            if (!byRegistration.containsKey(r)) {
+                final Holding h = new Holding(r.toString(), rkeys(r));
+                byRegistration.put(r, h);
+                out.add(h);
             }
         }
         return out;
     }
 
-    private static boolean hasHandle(Registration r, int rkey) {
+    static List<Integer> rkeys(Registration r) {
+        final List<Integer> rkeys = new ArrayList<>();
         for (List<Handle> chunk : r.chunks()) {
             for (Handle h : chunk) {
-                if (h.rkey() == rkey) {
-                    return true;
-                }
+                rkeys.add(h.rkey());
             }
         }
-        return false;
+        return rkeys;
     }
 
     /** No remote access passed the checks with an rkey that was not the live rkey of a valid MR. */
     public List<Violation> noStaleRkeyAccess() {
-        return noStaleRkeyAccess(kit.fabric().stats());
-    }
-
-    static List<Violation> noStaleRkeyAccess(SimStats s) {
-        if (s.staleRkeyAccessSucceeded() == 0) {
-            return List.of();
-        }
-        return List.of(new Violation("stale rkey", s.staleRkeyAccessSucceeded()
-                + " remote accesses succeeded with an invalidated or old rkey"));
+        return InvariantChecker.noStaleRkeyAccess(kit.fabric().stats());
     }
 
     /**
      * No caller buffer was handed back while the peer could still reach it: at every Invalidated and every
-     * call result the kit delivered, each rkey involved was already dead.
+     * call result the kit delivered, no rkey involved was reachable (live, with a QP of its PD in RTR/RTS).
      */
     public List<Violation> noEarlyRelease() {
-        return noEarlyRelease(kit.ledger());
-    }
-
-    static List<Violation> noEarlyRelease(Ledger ledger) {
-        final List<Violation> out = new ArrayList<>();
-        for (String s : ledger.earlyReleases()) {
-            out.add(new Violation("fenced release", s));
-        }
-        return out;
+        return kit.ledger().earlyReleases();
     }
 
     /** Every Register, Invalidate and Call issued through the kit got its answer. */
     public List<Violation> everyCallEnded() {
-        return everyCallEnded(kit.ledger());
+        return InvariantChecker.everyCallEnded(kit.ledger().unanswered());
     }
 
-    static List<Violation> everyCallEnded(Ledger ledger) {
-        final List<Violation> out = new ArrayList<>();
-        for (String s : ledger.unanswered()) {
-            out.add(new Violation("every call ends", s + " has had no answer"));
-        }
-        return out;
-    }
-
-    /** The transport never overflowed a send queue: no post_send failed "send queue full" unless injected. */
+    /**
+     * The transport never overflowed a send queue: the fabric refused no post of the client device for a full
+     * queue. Injected post failures are not counted there (the fabric marks them), whatever their errno.
+     */
     public List<Violation> sendQueueNeverOverCapacity() {
-        return sendQueueNeverOverCapacity(kit.postFailures());
+        return sendQueueNeverOverCapacity(kit.clientDevice().sendQueueOverflows(), kit.postFailures());
     }
 
-    static List<Violation> sendQueueNeverOverCapacity(List<ObservedDevice.PostFailure> failures) {
-        final List<Violation> out = new ArrayList<>();
+    /** The verdict is the fabric's count; the transport's refused ENOMEM posts are shown as evidence. */
+    static List<Violation> sendQueueNeverOverCapacity(long overflows, List<ObservedDevice.PostFailure> failures) {
+        final List<String> evidence = new ArrayList<>();
         for (ObservedDevice.PostFailure f : failures) {
-            if (f.sendQueueOverflow() && !f.injected()) {
-                out.add(new Violation("send-queue capacity", "QP " + f.qpNum() + ": " + f.message()));
+            if (f.errno() == Errno.ENOMEM) {
+                evidence.add("QP " + f.qpNum() + ": " + f.message());
             }
         }
-        return out;
+        return InvariantChecker.sendQueueWithinCapacity("client", overflows, evidence);
     }
 
     /** Every check above, with the registrations the kit saw registered and not invalidated. */

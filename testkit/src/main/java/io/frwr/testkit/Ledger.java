@@ -1,12 +1,13 @@
 package io.frwr.testkit;
 
-import io.frwr.actors.Handle;
 import io.frwr.actors.Registration;
+import io.frwr.invariants.ReleaseWatch;
+import io.frwr.invariants.RkeyProbe;
+import io.frwr.invariants.Violation;
 import io.frwr.rpc.rdma.DecodeLimits;
 import io.frwr.rpc.rdma.RpcRdmaCodec;
 import io.frwr.rpc.rdma.RpcRdmaDecodeException;
 import io.frwr.rpc.rdma.RpcRdmaHeader;
-import io.frwr.verbs.RKey;
 import io.frwr.verbs.sim.SimDevice;
 import io.frwr.verbs.sim.WireMessage;
 
@@ -17,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the test asked of the transport and the client, and what came back: the books the invariant
  * checker reads. Replies are checked the moment they are delivered (by the kit's interceptor actors), since
- * "released while still reachable" is a fact about that moment.
+ * "released while still reachable" is a fact about that moment: the shared {@link ReleaseWatch} asks the client
+ * device then.
  */
 final class Ledger {
     private final SimDevice client;
@@ -31,11 +32,11 @@ final class Ledger {
     private final Map<Long, String> pending = new ConcurrentHashMap<>();
     private final Map<Long, Registration> held = new ConcurrentHashMap<>();
     private final Map<Integer, Set<Integer>> handlesByXid = new ConcurrentHashMap<>();
-    private final List<String> earlyReleases = new CopyOnWriteArrayList<>();
-    private final AtomicLong releasesChecked = new AtomicLong();
+    private final ReleaseWatch releases;
 
     Ledger(SimDevice client) {
         this.client = client;
+        this.releases = new ReleaseWatch(RkeyProbe.of(client));
     }
 
     long open(String description) {
@@ -62,45 +63,26 @@ final class Ledger {
         return List.copyOf(new LinkedHashMap<>(held).values());
     }
 
-    /** At an Invalidated: every rkey the registration handed out must be dead now. */
+    /** At an Invalidated: no rkey the registration handed out may be reachable by the peer now. */
     void released(Registration r, boolean fenced, String who) {
         held.remove(r.id());
-        final List<Integer> rkeys = new ArrayList<>();
-        for (List<Handle> chunk : r.chunks()) {
-            for (Handle h : chunk) {
-                rkeys.add(h.rkey());
-            }
-        }
-        checkDead(rkeys, who + " (" + r + (fenced ? "" : ", reported unfenced") + ")");
+        releases.handedBack(who + " (" + r + (fenced ? "" : ", reported unfenced") + ")", Invariants.rkeys(r));
     }
 
-    /** At a CallResult: every rkey any transmission of the call carried must be dead now. */
+    /** At a CallResult: no rkey any transmission of the call carried may be reachable now. */
     void callEnded(int xid, String who) {
         final Set<Integer> rkeys = handlesByXid.remove(xid);
         if (rkeys != null) {
-            checkDead(new ArrayList<>(rkeys), who);
+            releases.handedBack(who, rkeys);
         }
     }
 
-    private void checkDead(List<Integer> rkeys, String who) {
-        if (!RkeyLiveness.available()) {
-            return;
-        }
-        releasesChecked.incrementAndGet();
-        for (int rkey : rkeys) {
-            if (RkeyLiveness.isLive(client, rkey)) {
-                earlyReleases.add(who + " was handed back while rkey " + RKey.format(rkey)
-                        + " could still be used by the peer");
-            }
-        }
-    }
-
-    List<String> earlyReleases() {
-        return List.copyOf(earlyReleases);
+    List<Violation> earlyReleases() {
+        return releases.violations();
     }
 
     long releasesChecked() {
-        return releasesChecked.get();
+        return releases.checked();
     }
 
     /** Wire tap: remember the handles each call's SEND hands to the responder. */

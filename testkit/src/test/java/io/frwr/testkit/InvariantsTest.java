@@ -7,6 +7,9 @@ import io.frwr.actors.PoolOccupancy;
 import io.frwr.actors.RdmaTransport;
 import io.frwr.actors.Registration;
 import io.frwr.frwr.MrState;
+import io.frwr.invariants.Invariant;
+import io.frwr.invariants.InvariantChecker;
+import io.frwr.invariants.Violation;
 import io.frwr.verbs.Errno;
 import io.frwr.verbs.RKey;
 import io.frwr.verbs.sim.SimStats;
@@ -18,11 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each checker: silent on a clean run, and a readable violation when the invariant is broken on purpose. */
+/**
+ * The kit's adapter over the shared checker ({@code io.frwr.invariants}): silent on a clean run, and a readable
+ * violation, under the shared invariant names, when the invariant is broken on purpose.
+ */
 class InvariantsTest {
     private static final int PAGE = 4096;
 
-    private static String only(List<Invariants.Violation> v) {
+    private static String only(List<Violation> v) {
         assertEquals(1, v.size(), v::toString);
         return v.get(0).toString();
     }
@@ -58,13 +64,13 @@ class InvariantsTest {
     void mrConservation_reportsCountsThatDoNotAddUpAndSlotsThatDisagree() {
         final List<MrAudit.Slot> slots = List.of(slot(0, MrAudit.Where.FREE, 0x100),
                 slot(1, MrAudit.Where.REGISTERED, 0x201), slot(2, MrAudit.Where.FREE, 0x300));
-        assertEquals(List.of(), Invariants.mrConservation(new MrAudit(new PoolOccupancy(3, 2, 1, 0, 0), slots)));
+        assertEquals(List.of(), InvariantChecker.mrConservation(new MrAudit(new PoolOccupancy(3, 2, 1, 0, 0), slots)));
 
-        final String lost = Invariants.mrConservation(new MrAudit(new PoolOccupancy(4, 2, 1, 0, 0), slots)).get(0)
-                .toString();
+        final String lost = InvariantChecker.mrConservation(new MrAudit(new PoolOccupancy(4, 2, 1, 0, 0), slots))
+                .get(0).toString();
         assertTrue(lost.startsWith("MR conservation: mrs{allocated=4 free=2 registered=1 recovering=0 orphaned=0}"
                 + " does not add up"), lost);
-        final String disagree = only(Invariants.mrConservation(new MrAudit(new PoolOccupancy(3, 1, 2, 0, 0),
+        final String disagree = only(InvariantChecker.mrConservation(new MrAudit(new PoolOccupancy(3, 1, 2, 0, 0),
                 slots)));
         assertTrue(disagree.contains("(3 live, 2 free, 1 registered, 0 recovering, 0 orphaned) disagree with"),
                 disagree);
@@ -84,7 +90,8 @@ class InvariantsTest {
             assertEquals(RKey.index(first.chunk(0).get(0).rkey()), index);
 
             // A test that still counted the first as held would have two owners of one MR.
-            final List<Invariants.Violation> v = kit.invariants().noMrOwnedTwice(List.of(first, second));
+            final List<Violation> v = kit.invariants().noMrOwnedTwice(List.of(first, second));
+            assertTrue(v.stream().allMatch(x -> x.invariant() == Invariant.SINGLE_OWNERSHIP), v::toString);
             assertTrue(v.stream().anyMatch(x -> x.toString().startsWith("single MR ownership: MR index " + index)
                     && x.message().contains("is held by " + first + " and " + second)), v::toString);
             assertTrue(v.stream().anyMatch(x -> x.message().contains("holds an older key of that MR")), v::toString);
@@ -96,18 +103,18 @@ class InvariantsTest {
     void noStaleRkeyAccess_reportsTheFabricsSelfCheck() {
         try (FrwrTestKit kit = FrwrTestKit.builder().seed(23).build()) {
             final SimStats s = kit.fabric().stats();
-            assertEquals(List.of(), Invariants.noStaleRkeyAccess(s));
+            assertEquals(List.of(), InvariantChecker.noStaleRkeyAccess(s));
             final SimStats broken = new SimStats(s.wrsExecuted(), s.flushed(), s.remoteAccessDenied(), 2,
                     s.mrsAllocated(), s.mrsDeregistered(), s.mrsLive(), s.currentMrOps(), s.maxConcurrentMrOps(),
                     s.completions(), s.cqOverruns(), s.connectsEstablished(), s.connectsRejected(),
                     s.connectsFailed(), s.bytesMoved());
-            assertEquals("stale rkey: 2 remote accesses succeeded with an invalidated or old rkey",
-                    only(Invariants.noStaleRkeyAccess(broken)));
+            assertEquals("no stale rkey access: 2 remote accesses succeeded with an invalidated or old rkey",
+                    only(InvariantChecker.noStaleRkeyAccess(broken)));
         }
     }
 
     @Test
-    void noEarlyRelease_reportsMemoryHandedBackWhileItsRkeyIsLive() {
+    void noEarlyRelease_reportsMemoryHandedBackWhileItsRkeyIsReachable() {
         try (FrwrTestKit kit = FrwrTestKit.builder().seed(24).build()) {
             kit.awaitConnected();
             final Registration reg = kit.registerOk(Direction.PEER_WRITES, kit.memory(PAGE));
@@ -115,8 +122,8 @@ class InvariantsTest {
             // What a transport that replied before its LOCAL_INV completed would make the kit see.
             kit.ledger().released(reg, true, "a premature Invalidated");
             final String v = only(kit.invariants().noEarlyRelease());
-            assertTrue(v.startsWith("fenced release: a premature Invalidated (" + reg + ") was handed back while rkey "
-                    + RKey.format(rkey) + " could still be used by the peer"), v);
+            assertTrue(v.startsWith("no early release: a premature Invalidated (" + reg + ") was handed back while rkey "
+                    + RKey.format(rkey) + " is live and reachable"), v);
             final AssertionError all = assertThrows(AssertionError.class, () -> kit.invariants().assertAll());
             assertTrue(all.getMessage().startsWith("1 invariant violation(s) (fabric seed 24, faults applied []):"),
                     all.getMessage());
@@ -139,13 +146,30 @@ class InvariantsTest {
     }
 
     @Test
-    void sendQueueNeverOverCapacity_reportsOnlyOverflowsTheTransportCaused() {
+    void sendQueueNeverOverCapacity_goesByTheFabricsCountNotByTheErrno() {
         final String full = "WR #3 of the chain not posted: send queue full: 16 of 16 slots outstanding";
-        assertEquals("send-queue capacity: QP 7: " + full, only(Invariants.sendQueueNeverOverCapacity(
-                List.of(new ObservedDevice.PostFailure(7, Errno.ENOMEM, full)))));
-        assertEquals(List.of(), Invariants.sendQueueNeverOverCapacity(List.of(
-                new ObservedDevice.PostFailure(7, Errno.ENOMEM, "WR #0 of the chain not posted: send queue full"
-                        + " (injected fault)"),
-                new ObservedDevice.PostFailure(7, Errno.EAGAIN, "WR #0 of the chain not posted: busy"))));
+        assertEquals("send queue within capacity: client: 1 post_send refused because the send queue was full (QP 7: "
+                + full + ")", only(Invariants.sendQueueNeverOverCapacity(1,
+                List.of(new ObservedDevice.PostFailure(7, Errno.ENOMEM, full),
+                        new ObservedDevice.PostFailure(7, Errno.EAGAIN, "WR #0 of the chain not posted: busy")))));
+        assertEquals(List.of(), Invariants.sendQueueNeverOverCapacity(0, List.of(
+                new ObservedDevice.PostFailure(7, Errno.ENOMEM, "WR #0 of the chain not posted: whatever it says"))));
+    }
+
+    @Test
+    void sendQueueNeverOverCapacity_ignoresAnInjectedEnomemBecauseTheFabricMarkedIt() {
+        try (FrwrTestKit kit = FrwrTestKit.builder().seed(26).build()) {
+            kit.awaitConnected();
+            kit.fabric().faults().failNextPosts(kit.clientDevice(), 1, Errno.ENOMEM);
+            final RdmaTransport.RegisterReply reply = kit.register(Direction.PEER_WRITES, kit.memory(PAGE));
+            kit.runUntilQuiet();
+            assertTrue(kit.postFailures().stream().anyMatch(f -> f.errno() == Errno.ENOMEM),
+                    "the transport met the injected ENOMEM: " + reply);
+            assertEquals(1, kit.fabric().stats().injected(SimStats.InjectedFault.POST_FAILURE));
+            assertEquals(List.of(), kit.invariants().sendQueueNeverOverCapacity());
+            if (reply instanceof RdmaTransport.Registered ok) {
+                kit.invalidate(ok.registration());
+            }
+        }
     }
 }

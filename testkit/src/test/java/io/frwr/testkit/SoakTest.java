@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * For each of many seeds: a random workload (registrations through the transport, or NFS calls through the
  * RPC client and responder) under a random fault script on the stepped fabric, every invariant checked at
- * the end. {@code -Dsoak.seeds=N} runs more seeds, {@code -Dsoak.seed=S} replays one.
+ * the end. {@code -Dsoak.seeds=N} runs more seeds, {@code -Dsoak.first=F} starts at seed F (how
+ * {@code bench/soak.sh} splits a range over JVMs), {@code -Dsoak.seed=S} replays one.
  */
 class SoakTest {
     private static final int DEFAULT_SEEDS = 500;
@@ -37,7 +38,7 @@ class SoakTest {
     @Test
     void everySeedKeepsEveryInvariant() {
         final String one = System.getProperty("soak.seed");
-        final long first = one != null ? Long.parseLong(one) : 1;
+        final long first = one != null ? Long.parseLong(one) : Long.getLong("soak.first", 1);
         final int seeds = one != null ? 1 : Integer.getInteger("soak.seeds", DEFAULT_SEEDS);
         final List<String> failures = new ArrayList<>();
         for (long seed = first; seed < first + seeds; seed++) {

@@ -8,7 +8,12 @@ public final class PostSendException extends VerbsException {
     private final int failedIndex;
 
     public PostSendException(Errno errno, int failedIndex, String message) {
-        super(errno, "WR #" + failedIndex + " of the chain not posted: " + message);
+        this(errno, failedIndex, message, false);
+    }
+
+    /** {@code injected}: a fault injector refused the post, the queue itself had room. */
+    public PostSendException(Errno errno, int failedIndex, String message, boolean injected) {
+        super(errno, "WR #" + failedIndex + " of the chain not posted: " + message, injected);
         this.failedIndex = failedIndex;
     }
 

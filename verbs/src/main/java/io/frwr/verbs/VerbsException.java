@@ -1,20 +1,37 @@
 package io.frwr.verbs;
 
-/** A verb failed synchronously. The message says what was wrong, the code says how to react. */
+/**
+ * A verb failed synchronously. The message says what was wrong, the code says how to react, and
+ * {@link #injected()} says whether a fault injector (the simulated fabric's {@code SimFaults}) caused it: a
+ * checker tells a deliberate failure from a transport bug by that flag, never by reading the message.
+ */
 public class VerbsException extends Exception {
     private final Errno errno;
+    private final boolean injected;
 
     public VerbsException(Errno errno, String message) {
-        super(errno + ": " + message);
-        this.errno = errno;
+        this(errno, message, false);
     }
 
     public VerbsException(Errno errno, String message, Throwable cause) {
         super(errno + ": " + message, cause);
         this.errno = errno;
+        this.injected = false;
+    }
+
+    /** {@code injected}: a fault injector produced this failure, the device itself was fine. */
+    public VerbsException(Errno errno, String message, boolean injected) {
+        super(errno + ": " + message);
+        this.errno = errno;
+        this.injected = injected;
     }
 
     public Errno errno() {
         return errno;
+    }
+
+    /** True if fault injection produced this failure (set by the provider that injected it). */
+    public boolean injected() {
+        return injected;
     }
 }

@@ -8,6 +8,7 @@ final class SimCounters {
     final long[] executed = new long[Opcode.values().length];
     final long[] denied = new long[SimStats.DenyReason.values().length];
     final long[] completions = new long[WcStatus.values().length];
+    final long[] injected = new long[SimStats.InjectedFault.values().length];
     long flushed;
     long staleRkeyAccessSucceeded;
     long mrsAllocated;
@@ -17,4 +18,9 @@ final class SimCounters {
     long connectsRejected;
     long connectsFailed;
     long bytesMoved;
+    long sendQueueFull;
+
+    void injected(SimStats.InjectedFault kind) {
+        injected[kind.ordinal()]++;
+    }
 }

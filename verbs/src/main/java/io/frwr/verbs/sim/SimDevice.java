@@ -63,6 +63,8 @@ public final class SimDevice implements RdmaDevice {
     int failAllocs;
     int failDeregs;
     long delayNanos;
+    /** post_send calls on this device's QPs refused because the send queue was full (fabric lock). */
+    long sendQueueFull;
 
     SimDevice(SimFabric fabric, String name, int endpointId, DeviceAttributes attributes) {
         this.fabric = fabric;
@@ -319,7 +321,8 @@ public final class SimDevice implements RdmaDevice {
             }
             if (failAllocs > 0) {
                 failAllocs--;
-                throw new VerbsException(Errno.ENOMEM, "MR allocation failed on " + name + " (injected fault)");
+                fabric.counters.injected(SimStats.InjectedFault.ALLOC_FAILURE);
+                throw new VerbsException(Errno.ENOMEM, "MR allocation failed on " + name + " (injected fault)", true);
             }
             if (liveMrs + reservedMrs >= attributes.maxMr()) {
                 throw new VerbsException(Errno.ENOMEM, name + " holds its maximum of " + attributes.maxMr()
@@ -367,7 +370,8 @@ public final class SimDevice implements RdmaDevice {
             }
             if (failDeregs > 0) {
                 failDeregs--;
-                throw new VerbsException(Errno.EBUSY, "deregistration of " + mr + " failed (injected fault)");
+                fabric.counters.injected(SimStats.InjectedFault.DEREG_FAILURE);
+                throw new VerbsException(Errno.EBUSY, "deregistration of " + mr + " failed (injected fault)", true);
             }
             // the rkey dies now, before the firmware time is spent
             mr.deregistered = true;
@@ -388,6 +392,19 @@ public final class SimDevice implements RdmaDevice {
             } finally {
                 fabric.lock.unlock();
             }
+        }
+    }
+
+    /**
+     * post_send calls on this device's QPs that the fabric refused because the send queue was full. Injected
+     * post failures never count here: a non-zero value means the poster overran its queue.
+     */
+    public long sendQueueOverflows() {
+        fabric.lock.lock();
+        try {
+            return sendQueueFull;
+        } finally {
+            fabric.lock.unlock();
         }
     }
 

@@ -325,7 +325,8 @@ public final class SimFabric implements AutoCloseable {
                     SimStats.toMap(SimStats.DenyReason.class, c.denied), c.staleRkeyAccessSucceeded, c.mrsAllocated,
                     c.mrsDeregistered, c.mrsAllocated - c.mrsDeregistered, currentMrOps.get(),
                     maxConcurrentMrOps.get(), SimStats.toMap(WcStatus.class, c.completions), c.cqOverruns,
-                    c.connectsEstablished, c.connectsRejected, c.connectsFailed, c.bytesMoved);
+                    c.connectsEstablished, c.connectsRejected, c.connectsFailed, c.bytesMoved,
+                    SimStats.toMap(SimStats.InjectedFault.class, c.injected), c.sendQueueFull);
         } finally {
             lock.unlock();
         }

@@ -30,6 +30,7 @@ public final class SimFaults {
             if (q.state() == QpState.ERROR) {
                 return false;
             }
+            fabric.counters.injected(SimStats.InjectedFault.QP_BREAK);
             q.enterError("fault injection: breakQp");
             return true;
         } finally {
@@ -44,6 +45,7 @@ public final class SimFaults {
             int n = 0;
             for (SimQueuePair q : fabric.queuePairsOf(fabric.endpointById(endpointId))) {
                 if (q.state() != QpState.ERROR) {
+                    fabric.counters.injected(SimStats.InjectedFault.QP_BREAK);
                     q.enterError("fault injection: breakQp(endpoint " + endpointId + ")");
                     n++;
                 }
@@ -155,6 +157,7 @@ public final class SimFaults {
                 return Optional.empty();
             }
             final SimQueuePair victim = candidates.get(fabric.random.nextInt(candidates.size()));
+            fabric.counters.injected(SimStats.InjectedFault.QP_BREAK);
             victim.enterError("fault injection: breakRandomQp");
             return Optional.of(victim);
         } finally {
@@ -173,6 +176,7 @@ public final class SimFaults {
         } else {
             rejects.put(address, n - 1);
         }
+        fabric.counters.injected(SimStats.InjectedFault.CONNECT_REJECT);
         return true;
     }
 

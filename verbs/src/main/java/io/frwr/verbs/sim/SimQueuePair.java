@@ -159,8 +159,9 @@ public final class SimQueuePair extends SimLane implements QueuePair {
             }
             if (device.failPosts > 0) {
                 device.failPosts--;
+                fabric.counters.injected(SimStats.InjectedFault.POST_FAILURE);
                 throw new PostSendException(device.failPostsErrno, 0, "postSend on QP " + qpNum
-                        + " failed (injected fault)");
+                        + " failed (injected fault)", true);
             }
             final int outstandingBefore = sqOutstanding;
             int fit = Math.min(n, Math.max(sqCapacity - outstandingBefore, 0));
@@ -180,6 +181,8 @@ public final class SimQueuePair extends SimLane implements QueuePair {
                 throw new PostSendException(Errno.EINVAL, fit, malformed);
             }
             if (fit < n) {
+                fabric.counters.sendQueueFull++;
+                device.sendQueueFull++;
                 throw new PostSendException(Errno.ENOMEM, fit, "send queue full: " + (outstandingBefore + fit)
                         + " of " + sqCapacity + " slots outstanding (an unsignaled WR holds its slot until a"
                         + " later signaled WR of the QP completes)");
@@ -340,6 +343,7 @@ public final class SimQueuePair extends SimLane implements QueuePair {
 
     void breakAfter(int wrs) {
         if (wrs <= 0) {
+            fabric.counters.injected(SimStats.InjectedFault.QP_BREAK);
             enterError("fault injection: breakQp");
         } else {
             breakAfter = wrs;
@@ -569,6 +573,7 @@ public final class SimQueuePair extends SimLane implements QueuePair {
                 if (fabric.tracing()) {
                     fabric.traceAppend("; breakQpAfter: QP to ERROR");
                 }
+                fabric.counters.injected(SimStats.InjectedFault.QP_BREAK);
                 enterError("fault injection: breakQpAfter");
             }
         } else {

@@ -26,11 +26,56 @@ import java.util.Map;
  * @param connectsRejected         connect attempts rejected (by a listener or by fault injection)
  * @param connectsFailed           connect attempts that ended in ConnectError
  * @param bytesMoved               payload bytes moved by SEND, RDMA WRITE and RDMA READ
+ * @param injected                 faults {@link SimFaults} applied, by kind: how a checker knows a failure was
+ *                                 deliberate without reading its message
+ * @param sendQueueFull            post_send calls refused because the send queue was full (never an injected
+ *                                 failure): on real hardware the poster's bug, so a checker wants 0 for its side
  */
 public record SimStats(Map<Opcode, Long> wrsExecuted, long flushed, Map<DenyReason, Long> remoteAccessDenied,
                        long staleRkeyAccessSucceeded, long mrsAllocated, long mrsDeregistered, long mrsLive,
                        int currentMrOps, int maxConcurrentMrOps, Map<WcStatus, Long> completions, long cqOverruns,
-                       long connectsEstablished, long connectsRejected, long connectsFailed, long bytesMoved) {
+                       long connectsEstablished, long connectsRejected, long connectsFailed, long bytesMoved,
+                       Map<InjectedFault, Long> injected, long sendQueueFull) {
+
+    /** The snapshot before the fabric counted injected faults and full send queues: both zero. */
+    public SimStats(Map<Opcode, Long> wrsExecuted, long flushed, Map<DenyReason, Long> remoteAccessDenied,
+                    long staleRkeyAccessSucceeded, long mrsAllocated, long mrsDeregistered, long mrsLive,
+                    int currentMrOps, int maxConcurrentMrOps, Map<WcStatus, Long> completions, long cqOverruns,
+                    long connectsEstablished, long connectsRejected, long connectsFailed, long bytesMoved) {
+        this(wrsExecuted, flushed, remoteAccessDenied, staleRkeyAccessSucceeded, mrsAllocated, mrsDeregistered,
+                mrsLive, currentMrOps, maxConcurrentMrOps, completions, cqOverruns, connectsEstablished,
+                connectsRejected, connectsFailed, bytesMoved, toMap(InjectedFault.class,
+                        new long[InjectedFault.values().length]), 0);
+    }
+
+    /**
+     * A fault {@link SimFaults} applied. The failure it causes is marked too ({@code VerbsException.injected()},
+     * the QP's error cause), so nobody needs to match message text to tell it from a real one.
+     */
+    public enum InjectedFault {
+        /** A QP put into ERROR (breakQp, breakRandomQp, breakQpAfter once it fires). */
+        QP_BREAK,
+        /** A post_send refused ({@code failNextPosts}). */
+        POST_FAILURE,
+        /** An allocFastRegMr refused ({@code failNextAllocs}). */
+        ALLOC_FAILURE,
+        /** A deregMr refused ({@code failNextDeregs}). */
+        DEREG_FAILURE,
+        /** A connect attempt rejected ({@code rejectNextConnects}). */
+        CONNECT_REJECT
+    }
+
+    public long injected(InjectedFault kind) {
+        return injected.get(kind);
+    }
+
+    public long injectedTotal() {
+        long n = 0;
+        for (long v : injected.values()) {
+            n += v;
+        }
+        return n;
+    }
 
     /** Why a target refused a remote access. */
     public enum DenyReason {

@@ -76,6 +76,40 @@ class FaultInjectionTest {
     }
 
     @Test
+    void injectedFailuresAreMarkedAndCountedByKindAndARealFullQueueIsNot() throws Exception {
+        final Conn c = new Conn(Conn.stepped(1), "client", "server", 2, 2);
+        final SimMr mr = c.clientPd.allocFastRegMr(1);
+        final SimFaults faults = c.fabric.faults();
+        faults.failNextPosts(c.client, 1, Errno.ENOMEM);
+        assertTrue(assertThrows(PostSendException.class, () -> c.clientQp.postSend(
+                new SendWr.LocalInv(1, true, mr.rkey()))).injected());
+        faults.failNextAllocs(c.client, 1);
+        assertTrue(assertThrows(VerbsException.class, () -> c.clientPd.allocFastRegMr(1)).injected());
+        faults.failNextDeregs(c.client, 1);
+        assertTrue(assertThrows(VerbsException.class, () -> c.clientPd.deregMr(mr)).injected());
+
+        // Three WRs into a queue of two: the fabric's own refusal, not an injected one.
+        final PostSendException full = assertThrows(PostSendException.class, () -> c.clientQp.postSend(List.of(
+                new SendWr.LocalInv(2, true, mr.rkey()), new SendWr.LocalInv(3, true, mr.rkey()),
+                new SendWr.LocalInv(4, true, mr.rkey()))));
+        assertEquals(Errno.ENOMEM, full.errno());
+        assertFalse(full.injected());
+        assertEquals(1, c.client.sendQueueOverflows());
+        assertEquals(0, c.server.sendQueueOverflows());
+        assertTrue(faults.breakQp(c.clientQp));
+
+        final SimStats s = c.fabric.stats();
+        assertEquals(1, s.injected(SimStats.InjectedFault.POST_FAILURE));
+        assertEquals(1, s.injected(SimStats.InjectedFault.ALLOC_FAILURE));
+        assertEquals(1, s.injected(SimStats.InjectedFault.DEREG_FAILURE));
+        assertEquals(1, s.injected(SimStats.InjectedFault.QP_BREAK));
+        assertEquals(0, s.injected(SimStats.InjectedFault.CONNECT_REJECT));
+        assertEquals(4, s.injectedTotal());
+        assertEquals(1, s.sendQueueFull());
+        assertFalse(new VerbsException(Errno.EBUSY, "a real failure").injected());
+    }
+
+    @Test
     void breakQpAfterLetsNWrsExecuteThenFlushesTheRest() throws Exception {
         final Conn c = Conn.stepped();
         final SimMr mr = c.clientPd.allocFastRegMr(1);
