@@ -19,6 +19,12 @@ public final class ReleaseWatch {
     private final AtomicLong rkeysChecked = new AtomicLong();
     private final AtomicLong liveButUnreachable = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
+    /**
+     * Handed back while live but unreachable (a deregistration failed): they must stay out of reach for good,
+     * which only a later look can tell (a QP of the same PD made after the hand-back would reach them again).
+     */
+    private final java.util.Map<Integer, String> parkedLive = new java.util.LinkedHashMap<>();
+    private static final int PARKED_MAX = 10_000;
 
     public ReleaseWatch(RkeyProbe probe) {
         this.probe = probe;
@@ -38,7 +44,36 @@ public final class ReleaseWatch {
                 }
             } else if (probe.isLive(rkey)) {
                 liveButUnreachable.incrementAndGet();
+                synchronized (kept) {
+                    if (parkedLive.size() < PARKED_MAX) {
+                        parkedLive.put(rkey, who);
+                    }
+                }
             }
+        }
+    }
+
+    /**
+     * Looks again at every rkey that was live but unreachable when its memory was handed back: one that a peer
+     * can reach now (say, through a new connection in the same protection domain) is an early release after
+     * all. One that is no longer live is forgotten. Call at quiescent points and at the end of a run.
+     */
+    public void recheck() {
+        synchronized (kept) {
+            parkedLive.entrySet().removeIf(e -> {
+                if (!probe.isLive(e.getKey())) {
+                    return true;
+                }
+                if (probe.isReachable(e.getKey())) {
+                    violations.incrementAndGet();
+                    if (kept.size() < KEPT) {
+                        kept.add(InvariantChecker.earlyRelease(e.getValue() + ", live but unreachable when handed"
+                                + " back, reachable again later,", e.getKey()));
+                    }
+                    return true;
+                }
+                return false;
+            });
         }
     }
 

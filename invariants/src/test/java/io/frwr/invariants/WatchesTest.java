@@ -47,6 +47,29 @@ class WatchesTest {
     }
 
     @Test
+    void memoryHandedBackLiveButUnreachableMustStayOutOfReach() {
+        final FakeDevice d = new FakeDevice();
+        final ReleaseWatch w = new ReleaseWatch(d.probe());
+        final int stuck = RKey.of(4, 1);
+        final int gone = RKey.of(5, 1);
+        d.live.add(stuck);
+        d.live.add(gone);
+        d.unreachable.add(stuck);
+        d.unreachable.add(gone);
+        w.handedBack("call xid 0x4", List.of(stuck, gone)); // the connection was down at that moment
+        w.recheck();
+        assertEquals(0, w.violationCount(), "still out of reach: fine");
+        d.live.remove(gone); // deregistered after all: forgotten
+        d.unreachable.remove(gone);
+        d.unreachable.remove(stuck); // a new QP of the same PD can reach it again
+        w.recheck();
+        assertEquals(1, w.violationCount());
+        assertTrue(w.violations().get(0).message().contains("reachable again later"), w.violations().get(0).message());
+        w.recheck();
+        assertEquals(1, w.violationCount(), "reported once");
+    }
+
+    @Test
     void releaseWatchKeepsTheFirstViolationsAndCountsThemAll() {
         final ReleaseWatch w = new ReleaseWatch(RkeyProbe.of(r -> true, r -> true));
         for (int i = 0; i < ReleaseWatch.KEPT + 5; i++) {

@@ -181,6 +181,9 @@ final class LoadSession {
         final PayloadRow meta = new PayloadRow(0, metadata.getTotalCount(), 0, metadata);
         final PayloadRow total = new PayloadRow(0, all.getTotalCount(), bytes, all);
         final CallBook book = device.book();
+        if (book != null) {
+            book.releases().recheck(); // anything handed back live-but-unreachable must still be out of reach
+        }
         final RunResult.Watched ownership = book == null ? null : new RunResult.Watched(book.ownership().summary(),
                 book.ownership().violationCount(), book.ownership().violations());
         final RunResult.Watched releases = book == null ? null : new RunResult.Watched(book.releases().summary(),
