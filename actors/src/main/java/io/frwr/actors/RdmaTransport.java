@@ -162,6 +162,18 @@ public final class RdmaTransport {
     }
 
     public static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec) {
+        return create(settings, device, spec, null);
+    }
+
+    /**
+     * As {@link #create(TransportSettings, RdmaDevice, ConnectionSpec)}, with the executor that runs blocking
+     * verbs (MR deregistration and allocation in recovery) given by the caller, who keeps owning it: the
+     * transport never shuts it down. Recovery still runs at most {@code recovery.parallelism} jobs on it at
+     * once. A test harness passes a single-thread executor so that recovery with any parallelism replays.
+     * With {@code null} the transport makes its own pool of {@code recovery.parallelism} daemon threads.
+     */
+    public static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec,
+                                           ExecutorService blockingVerbs) {
         return Behaviors.setup(ctx -> {
             final DeviceAttributes attrs = device.attributes();
             final int depth = settings.mrPool().frmrDepthFor(attrs.maxFastRegPageListLen());
@@ -178,8 +190,8 @@ public final class RdmaTransport {
                 }
             };
             final AtomicInteger threads = new AtomicInteger();
-            final ExecutorService recoveryExecutor = Executors.newFixedThreadPool(
-                    settings.recovery().parallelism(), r -> {
+            final ExecutorService recoveryExecutor = blockingVerbs != null ? new Unowned(blockingVerbs)
+                    : Executors.newFixedThreadPool(settings.recovery().parallelism(), r -> {
                         final Thread t = new Thread(r, "frwr-recovery-" + instance + "-" + threads.incrementAndGet());
                         t.setDaemon(true);
                         return t;
@@ -435,8 +447,42 @@ public final class RdmaTransport {
         }
     }
 
-    private static Behavior<Command> forward(ActorRef<QueuePairActor.Command> qpActor, QueuePairActor.Command m) {
-        qpActor.tell(m);
-        return Behaviors.same();
+    /** A caller's executor: the transport's shutdown calls do nothing to it. */
+    private static final class Unowned extends java.util.concurrent.AbstractExecutorService {
+        private final ExecutorService delegate;
+
+        Unowned(ExecutorService delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            delegate.execute(command);
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return delegate.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return delegate.isTerminated();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+            return true;
+        }
     }
+
 }

@@ -57,6 +57,10 @@ public final class Recovery {
 
     private enum Step { DEREG, ALLOC }
 
+    /**
+     * One MR's recovery. Its {@code step} is written on the executor thread and read by the actor after the
+     * step's future completed (pipeToSelf), which orders the two; nothing else touches it.
+     */
     private static final class Job {
         final PooledMr mr;
         final String reason;
