@@ -246,6 +246,7 @@ public final class FrwrTestKit implements AutoCloseable {
                 "akka.actor.default-dispatcher { executor = \"" + QuiescentExecutorConfigurator.class.getName()
                         + "\"\n " + QuiescentExecutorConfigurator.ID_KEY + " = \"" + id + "\"\n frwr-testkit-threads = 1\n"
                         + " throughput = 5 }\n"
+                        + "akka.actor.internal-dispatcher = \"akka.actor.default-dispatcher\"\n"
                         + "frwr-testkit.activity-id = \"" + id + "\"\n")
                 .withFallback(ManualTime.config()).withFallback(ConfigFactory.load());
         return ActorTestKit.create(systemName, config);
