@@ -105,6 +105,58 @@ public final class FaultScript {
         }
     }
 
+    /** Every post_send of the client fails with {@code errno} until {@link StopFailing}. */
+    public record FailPostsForever(Errno errno) implements Step {
+        @Override
+        public String toString() {
+            return "failPostsForever(Errno." + errno + ")";
+        }
+    }
+
+    /** Every MR allocation of the client fails with ENOMEM until {@link StopFailing}. */
+    public record FailAllocsForever() implements Step {
+        @Override
+        public String toString() {
+            return "failAllocsForever()";
+        }
+    }
+
+    /** Every MR deregistration of the client fails with EBUSY until {@link StopFailing}. */
+    public record FailDeregsForever() implements Step {
+        @Override
+        public String toString() {
+            return "failDeregsForever()";
+        }
+    }
+
+    /** Every connect attempt to the responder is rejected until {@link StopFailing}. */
+    public record RejectConnectsForever() implements Step {
+        @Override
+        public String toString() {
+            return "rejectConnectsForever()";
+        }
+    }
+
+    /** Ends every post, alloc and dereg failure and connect reject still pending, forever or counted. */
+    public record StopFailing() implements Step {
+        @Override
+        public String toString() {
+            return "stopFailing()";
+        }
+    }
+
+    /**
+     * The next {@code count} send-queue drains of the client (ib_drain_sq before a reconnect) move the QP to
+     * ERROR but never deliver the marker: the transport learns nothing of its unsignaled WRs and must end
+     * the drain by its timeout.
+     */
+    public record LoseNextDrainMarkers(int count) implements Step {
+        @Override
+        public String toString() {
+            return "loseNextDrainMarkers(" + count + ")";
+        }
+    }
+
     private final List<Step> steps;
 
     private FaultScript(List<Step> steps) {
@@ -162,6 +214,40 @@ public final class FaultScript {
                     + " ms, was " + delay);
         }
         return of(new DelayCompletions(delay.toNanos()));
+    }
+
+    /** Every post_send fails with {@code errno} (ENOMEM or EAGAIN) until {@link #stopFailing()}. */
+    public static FaultScript failPostsForever(Errno errno) {
+        if (errno != Errno.ENOMEM && errno != Errno.EAGAIN) {
+            throw new IllegalArgumentException("failPostsForever errno must be ENOMEM or EAGAIN, was " + errno);
+        }
+        return of(new FailPostsForever(errno));
+    }
+
+    /** Every MR allocation fails until {@link #stopFailing()}: recovery cannot replace an MR. */
+    public static FaultScript failAllocsForever() {
+        return of(new FailAllocsForever());
+    }
+
+    /** Every MR deregistration fails until {@link #stopFailing()}: an MR that needs one stays reachable. */
+    public static FaultScript failDeregsForever() {
+        return of(new FailDeregsForever());
+    }
+
+    /** Every connect attempt is rejected until {@link #stopFailing()}: reconnecting exhausts its budget. */
+    public static FaultScript rejectConnectsForever() {
+        return of(new RejectConnectsForever());
+    }
+
+    /** Ends the failures above (and what is left of counted ones), so a test can check the transport heals. */
+    public static FaultScript stopFailing() {
+        return of(new StopFailing());
+    }
+
+    /** The next {@code count} drain markers are lost (see {@link LoseNextDrainMarkers}). */
+    public static FaultScript loseNextDrainMarkers(int count) {
+        checkRange("loseNextDrainMarkers count", count, 1, MAX_COUNT);
+        return of(new LoseNextDrainMarkers(count));
     }
 
     /** This script's steps, then {@code next}'s. */

@@ -49,11 +49,19 @@ public final class QuiescentExecutorConfigurator extends ExecutorServiceConfigur
         @Override
         public void execute(Runnable command) {
             final Runnable tracked = activity.track(command);
+            if (!activity.holdIfGated(() -> start(tracked, false))) {
+                start(tracked, true);
+            }
+        }
+
+        private void start(Runnable tracked, boolean rethrow) {
             try {
                 pool.execute(tracked);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 activity.untrack();
-                throw e;
+                if (rethrow) {
+                    throw e;
+                }
             }
         }
 
