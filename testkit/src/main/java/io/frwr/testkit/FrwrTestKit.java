@@ -453,6 +453,7 @@ public final class FrwrTestKit implements AutoCloseable {
             boolean recovering = false;
             boolean working = false;
             boolean parked = true;
+            boolean allThreadsHeld = true;
             for (KitTransport t : transports) {
                 final RecoveryWatch w = t.observed().recoveryWatch();
                 if (w == null) {
@@ -466,6 +467,7 @@ public final class FrwrTestKit implements AutoCloseable {
                 calls += w.calls.get();
                 working |= busy;
                 parked &= w.failures.get() > 0 || t.deviceControl().heldCalls() > 0;
+                allThreadsHeld &= t.deviceControl().heldCalls() >= t.settings().recovery().parallelism();
             }
             if (!recovering) {
                 return;
@@ -474,6 +476,8 @@ public final class FrwrTestKit implements AutoCloseable {
             if (calls != lastCalls || working) {
                 lastCalls = calls;
                 quietSince = now;
+            } else if (allThreadsHeld) {
+                return; // every recovery thread is parked in a DeviceControl hold: only the test can end it
             } else if (parked && now - quietSince > TIMER_WAIT_NANOS) {
                 return; // a failed or held dereg/alloc: recovery waits for its retry timer or the test
             }
