@@ -460,8 +460,8 @@ public final class FrwrTestKit implements AutoCloseable {
                     continue;
                 }
                 final boolean busy = w.working() > 0;
-                if (t.eventLog().recoveriesOutstanding() <= 0 && !busy) {
-                    continue;
+                if (!busy && (t.shutdownRequested() || t.eventLog().recoveriesOutstanding() <= 0)) {
+                    continue; // a Shutdown flushes recovery: its MRs are destroyed, not recovered
                 }
                 recovering = true;
                 calls += w.calls.get();
