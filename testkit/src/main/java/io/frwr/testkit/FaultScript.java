@@ -163,27 +163,33 @@ public final class FaultScript {
         this.steps = List.copyOf(steps);
     }
 
+    /** The empty script: no fault (the identity of {@link #then}). */
     public static FaultScript none() {
         return new FaultScript(List.of());
     }
 
+    /** A script of one step, for steps built directly. */
     public static FaultScript of(Step step) {
         return new FaultScript(List.of(step));
     }
 
+    /** Break the client's connection now (see {@link BreakQpNow}). */
     public static FaultScript breakQpNow() {
         return of(new BreakQpNow());
     }
 
+    /** Break the client's connection after {@code wrs} more send WRs executed. */
     public static FaultScript breakQpAfter(int wrs) {
         checkRange("breakQpAfter wrs", wrs, 0, MAX_WRS);
         return of(new BreakQpAfter(wrs));
     }
 
+    /** Break one connected QP of either end, chosen by the fabric's seed. */
     public static FaultScript breakRandomQp() {
         return of(new BreakRandomQp());
     }
 
+    /** Fail the next {@code count} post_send calls of the client with {@code errno}. */
     public static FaultScript failNextPosts(int count, Errno errno) {
         checkRange("failNextPosts count", count, 1, MAX_COUNT);
         if (errno != Errno.ENOMEM && errno != Errno.EAGAIN) {
@@ -193,21 +199,25 @@ public final class FaultScript {
         return of(new FailNextPosts(count, errno));
     }
 
+    /** Fail the next {@code count} MR allocations of the client. */
     public static FaultScript failNextAllocs(int count) {
         checkRange("failNextAllocs count", count, 1, MAX_COUNT);
         return of(new FailNextAllocs(count));
     }
 
+    /** Fail the next {@code count} MR deregistrations of the client. */
     public static FaultScript failNextDeregs(int count) {
         checkRange("failNextDeregs count", count, 1, MAX_COUNT);
         return of(new FailNextDeregs(count));
     }
 
+    /** Reject the next {@code count} connect attempts to the server. */
     public static FaultScript rejectNextConnects(int count) {
         checkRange("rejectNextConnects count", count, 1, MAX_COUNT);
         return of(new RejectNextConnects(count));
     }
 
+    /** Make every client send WR complete {@code delay} later (a slow HCA); ZERO ends it. */
     public static FaultScript delayCompletions(Duration delay) {
         if (delay == null || delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("delayCompletions must be 0.." + MAX_DELAY.toMillis()
@@ -257,10 +267,12 @@ public final class FaultScript {
         return new FaultScript(all);
     }
 
+    /** The steps, in the order they apply. */
     public List<Step> steps() {
         return steps;
     }
 
+    /** True for a script without steps. */
     public boolean isEmpty() {
         return steps.isEmpty();
     }

@@ -166,6 +166,7 @@ public final class FrwrTestKit implements AutoCloseable {
                 .withFallback(ConfigFactory.load()));
     }
 
+    /** A builder with the defaults: a transport and a bare peer, seed 0. */
     public static Builder builder() {
         return new Builder();
     }
@@ -231,6 +232,7 @@ public final class FrwrTestKit implements AutoCloseable {
             return this;
         }
 
+        /** An RPC client with the default settings and a 10 s call timeout. */
         public Builder withRpcClient() {
             return withRpcClient(ClientSettings.defaults().withCallTimeout(Duration.ofSeconds(10)));
         }
@@ -242,6 +244,7 @@ public final class FrwrTestKit implements AutoCloseable {
             return this;
         }
 
+        /** The NFS responder with its default settings. */
         public Builder withNfsResponder() {
             return withNfsResponder(ResponderSettings.defaults());
         }
@@ -262,6 +265,7 @@ public final class FrwrTestKit implements AutoCloseable {
             return this;
         }
 
+        /** Start the fabric, the transport(s) and the server end; the kit still has to connect. */
         public FrwrTestKit build() {
             try {
                 return new FrwrTestKit(this);
@@ -648,10 +652,12 @@ public final class FrwrTestKit implements AutoCloseable {
         return primary.heldRegistrations();
     }
 
+    /** The transport's counters now (asked directly, without settling). */
     public TransportCounters.Snapshot counters() {
         return primary.counters();
     }
 
+    /** Every MR slot of the transport: where it is and in which state. */
     public MrAudit audit() {
         return primary.audit();
     }
@@ -739,10 +745,12 @@ public final class FrwrTestKit implements AutoCloseable {
         return p;
     }
 
+    /** Make a call and await its result. */
     public CallResult callAndAwait(RpcCallSpec spec) {
         return await(call(spec), CallResult.class);
     }
 
+    /** The RPC client's statistics now (credits, epoch, calls in flight). */
     public ClientStats clientStats() {
         requireClient();
         final TestProbe<ClientStats> p = kit.createTestProbe(ClientStats.class);
@@ -770,6 +778,7 @@ public final class FrwrTestKit implements AutoCloseable {
         return faults.applied();
     }
 
+    /** The invariant checks of the first transport, to run at a quiescent point. */
     public Invariants invariants() {
         return new Invariants(this);
     }
@@ -781,34 +790,42 @@ public final class FrwrTestKit implements AutoCloseable {
 
     // ---- accessors -------------------------------------------------------------------------------------
 
+    /** The ActorTestKit the kit's actors run in, for probes of your own. */
     public ActorTestKit actorTestKit() {
         return kit;
     }
 
+    /** Akka's manual time; prefer {@link #advance}, which also settles. */
     public ManualTime manualTime() {
         return time;
     }
 
+    /** The stepped fabric both ends share (stats, trace, faults). */
     public SimFabric fabric() {
         return fabric;
     }
 
+    /** The device the first transport runs on. */
     public SimDevice clientDevice() {
         return client;
     }
 
+    /** The device the server end (responder or bare peer) runs on. */
     public SimDevice serverDevice() {
         return server;
     }
 
+    /** The first transport's settings, as validated from the builder's HOCON. */
     public TransportSettings settings() {
         return primary.settings();
     }
 
+    /** The first transport's actor, for requests the kit has no wrapper for. */
     public ActorRef<RdmaTransport.Command> transport() {
         return primary.ref();
     }
 
+    /** The RPC client actor (withRpcClient only). */
     public ActorRef<RpcRdmaClient.Command> rpcClient() {
         requireClient();
         return rpcClient;
@@ -822,6 +839,7 @@ public final class FrwrTestKit implements AutoCloseable {
         return export;
     }
 
+    /** The misbehaving responder (withMisbehavingResponder only). */
     public MisbehavingResponder misbehavingResponder() {
         if (misbehaving == null) {
             throw new IllegalStateException("this kit has no misbehaving responder: build it"

@@ -106,6 +106,7 @@ public final class KitTransport {
         return control;
     }
 
+    /** The settings this transport was started with. */
     public TransportSettings settings() {
         return settings;
     }
@@ -354,6 +355,7 @@ public final class KitTransport {
         return ledger.earlyReleases();
     }
 
+    /** The transport's counters now (asked directly, without settling). */
     public TransportCounters.Snapshot counters() {
         final TestProbe<TransportCounters.Snapshot> p = kit.actorTestKit().createTestProbe(
                 TransportCounters.Snapshot.class);

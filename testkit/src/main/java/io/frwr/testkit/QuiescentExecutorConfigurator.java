@@ -23,6 +23,7 @@ public final class QuiescentExecutorConfigurator extends ExecutorServiceConfigur
     private final String id;
     private final int threads;
 
+    /** Made by Akka from the dispatcher's config; the activity id names the counter to use. */
     public QuiescentExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
         super(config, prerequisites);
         this.id = config.getString(ID_KEY);
