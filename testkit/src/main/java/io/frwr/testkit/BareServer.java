@@ -17,30 +17,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The peer of a transport-only test: accepts every connection and posts receives, and otherwise leaves
- * the QP to the test (raw verbs, e.g. an RDMA WRITE into a registered chunk).
+ * the QP to the test ({@link Peer} drives it: an RDMA WRITE into a registered chunk, a SEND_WITH_INV).
  */
 final class BareServer implements AutoCloseable {
-    private static final int RECEIVES = 32;
-    private static final int SLOT = 4096;
+    static final int RECEIVES = 32;
+    static final int SLOT = 4096;
+
+    /** One accepted connection: its QP, its CQs and the memory its receives land in. */
+    record Accepted(QueuePair qp, CompletionQueue sendCq, CompletionQueue recvCq, DmaBuffer recvMemory) { }
 
     private final SimDevice device;
     private final ProtectionDomain pd;
     private final ConnectionManager.Listener listener;
-    private final List<QueuePair> qps = new CopyOnWriteArrayList<>();
+    private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
 
     BareServer(SimDevice device, String address) throws VerbsException {
         this.device = device;
         this.pd = device.allocPd();
         this.listener = device.connectionManager().listen(address, req -> {
             try {
-                final CompletionQueue cq = device.createCq(1024);
+                final CompletionQueue scq = device.createCq(1024);
+                final CompletionQueue rcq = device.createCq(1024);
                 final DmaBuffer recv = device.mapBuffer(ByteBuffer.allocateDirect(RECEIVES * SLOT));
-                final QueuePair qp = req.accept(new ConnectParams(pd, cq, cq, 256, RECEIVES, null,
+                final QueuePair qp = req.accept(new ConnectParams(pd, scq, rcq, 256, RECEIVES, null,
                         Duration.ofSeconds(5)), ev -> { });
                 for (int i = 0; i < RECEIVES; i++) {
                     qp.postRecv(new RecvWr(i, recv.segment(i * SLOT, SLOT)));
                 }
-                qps.add(qp);
+                accepted.add(new Accepted(qp, scq, rcq, recv));
             } catch (VerbsException e) {
                 req.reject(new byte[0]);
             }
@@ -56,7 +60,11 @@ final class BareServer implements AutoCloseable {
     }
 
     List<QueuePair> queuePairs() {
-        return List.copyOf(qps);
+        return accepted.stream().map(Accepted::qp).toList();
+    }
+
+    List<Accepted> accepted() {
+        return List.copyOf(accepted);
     }
 
     @Override

@@ -18,6 +18,8 @@ final class DispatcherActivity {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private int busy;
+    private boolean gated;
+    private final java.util.List<Runnable> held = new java.util.ArrayList<>();
 
     static DispatcherActivity register(String id) {
         final DispatcherActivity a = new DispatcherActivity();
@@ -64,6 +66,48 @@ final class DispatcherActivity {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * From now on, tasks given to the dispatcher wait (still counted as busy) until {@link #release()}: a burst
+     * puts all its requests into the mailboxes before any actor runs, so they interleave the same way on
+     * every run. Never wait for idleness while gated.
+     */
+    void gate() {
+        lock.lock();
+        try {
+            gated = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** If gated, keeps {@code start} (which hands a tracked task to the pool) for {@link #release()}. */
+    boolean holdIfGated(Runnable start) {
+        lock.lock();
+        try {
+            if (!gated) {
+                return false;
+            }
+            held.add(start);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Opens the gate and hands the held tasks to the pool in the order they came. */
+    void release() {
+        final java.util.List<Runnable> start;
+        lock.lock();
+        try {
+            gated = false;
+            start = java.util.List.copyOf(held);
+            held.clear();
+        } finally {
+            lock.unlock();
+        }
+        start.forEach(Runnable::run);
     }
 
     boolean isIdle() {

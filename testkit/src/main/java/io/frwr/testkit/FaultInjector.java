@@ -1,5 +1,6 @@
 package io.frwr.testkit;
 
+import io.frwr.verbs.Errno;
 import io.frwr.verbs.QpState;
 import io.frwr.verbs.QueuePair;
 import io.frwr.verbs.sim.SimDevice;
@@ -18,15 +19,17 @@ final class FaultInjector {
     private final SimDevice client;
     private final String serverAddress;
     private final Supplier<List<QueuePair>> clientQps;
+    private final ObservedDevice observed;
     private final ArrayDeque<FaultScript.Step> pending = new ArrayDeque<>();
     private final List<FaultScript.Step> applied = new ArrayList<>();
     private final Set<QueuePair> broken = new HashSet<>();
 
-    FaultInjector(SimFaults faults, SimDevice client, String serverAddress, Supplier<List<QueuePair>> clientQps) {
+    FaultInjector(SimFaults faults, SimDevice client, String serverAddress, ObservedDevice observed) {
         this.faults = faults;
         this.client = client;
         this.serverAddress = serverAddress;
-        this.clientQps = clientQps;
+        this.clientQps = observed::queuePairs;
+        this.observed = observed;
     }
 
     synchronized void add(FaultScript script) {
@@ -88,6 +91,21 @@ final class FaultInjector {
             faults.rejectNextConnects(serverAddress, s.count());
         } else if (step instanceof FaultScript.DelayCompletions s) {
             faults.delayCompletions(client, s.nanos());
+        } else if (step instanceof FaultScript.FailPostsForever s) {
+            faults.failNextPosts(client, Integer.MAX_VALUE, s.errno());
+        } else if (step instanceof FaultScript.FailAllocsForever) {
+            faults.failNextAllocs(client, Integer.MAX_VALUE);
+        } else if (step instanceof FaultScript.FailDeregsForever) {
+            faults.failNextDeregs(client, Integer.MAX_VALUE);
+        } else if (step instanceof FaultScript.RejectConnectsForever) {
+            faults.rejectNextConnects(serverAddress, Integer.MAX_VALUE);
+        } else if (step instanceof FaultScript.StopFailing) {
+            faults.failNextPosts(client, 0, Errno.ENOMEM);
+            faults.failNextAllocs(client, 0);
+            faults.failNextDeregs(client, 0);
+            faults.rejectNextConnects(serverAddress, 0);
+        } else if (step instanceof FaultScript.LoseNextDrainMarkers s) {
+            observed.loseNextDrainMarkers(s.count());
         }
     }
 }

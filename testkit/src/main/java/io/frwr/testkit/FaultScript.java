@@ -105,33 +105,91 @@ public final class FaultScript {
         }
     }
 
+    /** Every post_send of the client fails with {@code errno} until {@link StopFailing}. */
+    public record FailPostsForever(Errno errno) implements Step {
+        @Override
+        public String toString() {
+            return "failPostsForever(Errno." + errno + ")";
+        }
+    }
+
+    /** Every MR allocation of the client fails with ENOMEM until {@link StopFailing}. */
+    public record FailAllocsForever() implements Step {
+        @Override
+        public String toString() {
+            return "failAllocsForever()";
+        }
+    }
+
+    /** Every MR deregistration of the client fails with EBUSY until {@link StopFailing}. */
+    public record FailDeregsForever() implements Step {
+        @Override
+        public String toString() {
+            return "failDeregsForever()";
+        }
+    }
+
+    /** Every connect attempt to the responder is rejected until {@link StopFailing}. */
+    public record RejectConnectsForever() implements Step {
+        @Override
+        public String toString() {
+            return "rejectConnectsForever()";
+        }
+    }
+
+    /** Ends every post, alloc and dereg failure and connect reject still pending, forever or counted. */
+    public record StopFailing() implements Step {
+        @Override
+        public String toString() {
+            return "stopFailing()";
+        }
+    }
+
+    /**
+     * The next {@code count} send-queue drains of the client (ib_drain_sq before a reconnect) move the QP to
+     * ERROR but never deliver the marker: the transport learns nothing of its unsignaled WRs and must end
+     * the drain by its timeout.
+     */
+    public record LoseNextDrainMarkers(int count) implements Step {
+        @Override
+        public String toString() {
+            return "loseNextDrainMarkers(" + count + ")";
+        }
+    }
+
     private final List<Step> steps;
 
     private FaultScript(List<Step> steps) {
         this.steps = List.copyOf(steps);
     }
 
+    /** The empty script: no fault (the identity of {@link #then}). */
     public static FaultScript none() {
         return new FaultScript(List.of());
     }
 
+    /** A script of one step, for steps built directly. */
     public static FaultScript of(Step step) {
         return new FaultScript(List.of(step));
     }
 
+    /** Break the client's connection now (see {@link BreakQpNow}). */
     public static FaultScript breakQpNow() {
         return of(new BreakQpNow());
     }
 
+    /** Break the client's connection after {@code wrs} more send WRs executed. */
     public static FaultScript breakQpAfter(int wrs) {
         checkRange("breakQpAfter wrs", wrs, 0, MAX_WRS);
         return of(new BreakQpAfter(wrs));
     }
 
+    /** Break one connected QP of either end, chosen by the fabric's seed. */
     public static FaultScript breakRandomQp() {
         return of(new BreakRandomQp());
     }
 
+    /** Fail the next {@code count} post_send calls of the client with {@code errno}. */
     public static FaultScript failNextPosts(int count, Errno errno) {
         checkRange("failNextPosts count", count, 1, MAX_COUNT);
         if (errno != Errno.ENOMEM && errno != Errno.EAGAIN) {
@@ -141,27 +199,65 @@ public final class FaultScript {
         return of(new FailNextPosts(count, errno));
     }
 
+    /** Fail the next {@code count} MR allocations of the client. */
     public static FaultScript failNextAllocs(int count) {
         checkRange("failNextAllocs count", count, 1, MAX_COUNT);
         return of(new FailNextAllocs(count));
     }
 
+    /** Fail the next {@code count} MR deregistrations of the client. */
     public static FaultScript failNextDeregs(int count) {
         checkRange("failNextDeregs count", count, 1, MAX_COUNT);
         return of(new FailNextDeregs(count));
     }
 
+    /** Reject the next {@code count} connect attempts to the server. */
     public static FaultScript rejectNextConnects(int count) {
         checkRange("rejectNextConnects count", count, 1, MAX_COUNT);
         return of(new RejectNextConnects(count));
     }
 
+    /** Make every client send WR complete {@code delay} later (a slow HCA); ZERO ends it. */
     public static FaultScript delayCompletions(Duration delay) {
         if (delay == null || delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("delayCompletions must be 0.." + MAX_DELAY.toMillis()
                     + " ms, was " + delay);
         }
         return of(new DelayCompletions(delay.toNanos()));
+    }
+
+    /** Every post_send fails with {@code errno} (ENOMEM or EAGAIN) until {@link #stopFailing()}. */
+    public static FaultScript failPostsForever(Errno errno) {
+        if (errno != Errno.ENOMEM && errno != Errno.EAGAIN) {
+            throw new IllegalArgumentException("failPostsForever errno must be ENOMEM or EAGAIN, was " + errno);
+        }
+        return of(new FailPostsForever(errno));
+    }
+
+    /** Every MR allocation fails until {@link #stopFailing()}: recovery cannot replace an MR. */
+    public static FaultScript failAllocsForever() {
+        return of(new FailAllocsForever());
+    }
+
+    /** Every MR deregistration fails until {@link #stopFailing()}: an MR that needs one stays reachable. */
+    public static FaultScript failDeregsForever() {
+        return of(new FailDeregsForever());
+    }
+
+    /** Every connect attempt is rejected until {@link #stopFailing()}: reconnecting exhausts its budget. */
+    public static FaultScript rejectConnectsForever() {
+        return of(new RejectConnectsForever());
+    }
+
+    /** Ends the failures above (and what is left of counted ones), so a test can check the transport heals. */
+    public static FaultScript stopFailing() {
+        return of(new StopFailing());
+    }
+
+    /** The next {@code count} drain markers are lost (see {@link LoseNextDrainMarkers}). */
+    public static FaultScript loseNextDrainMarkers(int count) {
+        checkRange("loseNextDrainMarkers count", count, 1, MAX_COUNT);
+        return of(new LoseNextDrainMarkers(count));
     }
 
     /** This script's steps, then {@code next}'s. */
@@ -171,10 +267,12 @@ public final class FaultScript {
         return new FaultScript(all);
     }
 
+    /** The steps, in the order they apply. */
     public List<Step> steps() {
         return steps;
     }
 
+    /** True for a script without steps. */
     public boolean isEmpty() {
         return steps.isEmpty();
     }

@@ -8,7 +8,9 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.frwr.actors.ChunkRequest;
+import io.frwr.actors.ConnectionSpec;
 import io.frwr.actors.Direction;
+import io.frwr.actors.MessageBuilder;
 import io.frwr.actors.MrAudit;
 import io.frwr.actors.RdmaTransport;
 import io.frwr.actors.Registration;
@@ -25,20 +27,21 @@ import io.frwr.rpc.nfs.NfsProgram;
 import io.frwr.rpc.server.ResponderSettings;
 import io.frwr.rpc.server.RpcRdmaResponder;
 import io.frwr.verbs.DeviceAttributes;
-import io.frwr.verbs.DmaBuffer;
 import io.frwr.verbs.Opcode;
 import io.frwr.verbs.QueuePair;
 import io.frwr.verbs.Segment;
 import io.frwr.verbs.VerbsException;
+import io.frwr.verbs.sim.SimCosts;
 import io.frwr.verbs.sim.SimDevice;
 import io.frwr.verbs.sim.SimFabric;
 import io.frwr.verbs.sim.SimMode;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -75,6 +78,9 @@ public final class FrwrTestKit implements AutoCloseable {
             + " connection.drain-timeout = 2s\n}\n";
     /** Real-time bound on any one wait; only a hang guard, never what a test measures. */
     public static final Duration HANG_GUARD = Duration.ofSeconds(30);
+    /** Manual time {@link #close()} gives each transport's orderly Shutdown before it stops the actors. */
+    public static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
+    private static final Duration CONNECT_LIMIT = Duration.ofSeconds(120);
     private static final Duration TICK = Duration.ofMillis(10);
     private static final int MAX_EVENTS_PER_RUN = 1_000_000;
     private static final long TIMER_WAIT_NANOS = 30_000_000L;
@@ -88,19 +94,18 @@ public final class FrwrTestKit implements AutoCloseable {
     private final SimFabric fabric;
     private final SimDevice client;
     private final SimDevice server;
-    private final ObservedDevice observed;
-    private final TransportSettings settings;
-    private final ActorRef<RdmaTransport.Command> transport;
+    private final KitTransport primary;
+    private final List<KitTransport> transports = new CopyOnWriteArrayList<>();
     private final ActorRef<RpcRdmaClient.Command> rpcClient;
     private final ClientSettings clientSettings;
     private final ActorRef<RpcRdmaResponder.Command> responder;
     private final InMemoryExport export;
     private final MisbehavingResponder misbehaving;
     private final BareServer bareServer;
-    private final EventLog eventLog = new EventLog();
-    private final Ledger ledger;
+    private final Peer peer;
     private final FaultInjector faults;
     private final String name;
+    private Burst burst;
     private boolean closed;
 
     private FrwrTestKit(Builder b) throws VerbsException {
@@ -115,22 +120,23 @@ public final class FrwrTestKit implements AutoCloseable {
         activity = activityOf(kit);
         time = ManualTime.get(kit.system());
         clock = new ManualClock(kit);
-        fabric = SimFabric.builder().seed(b.seed).mode(SimMode.STEPPED).attributes(b.attributes).trace(true)
-                .build();
+        fabric = SimFabric.builder().seed(b.seed).mode(SimMode.STEPPED).attributes(b.attributes).costs(b.costs)
+                .trace(true).build();
         client = fabric.endpoint("client");
         server = fabric.endpoint(SERVER);
-        ledger = new Ledger(client);
-        fabric.setWireTap(ledger::onWire);
-        observed = new ObservedDevice(client);
-        settings = TransportSettings.fromConfig(ConfigFactory.parseString(BASE_CONFIG + b.transportConfig)
-                .withFallback(ConfigFactory.load()));
-        faults = new FaultInjector(fabric.faults(), client, SERVER, observed::queuePairs);
+        fabric.setWireTap(m -> {
+            for (KitTransport t : transports) {
+                t.ledger().onWire(m);
+            }
+        });
+        final TransportSettings settings = settingsOf(b.transportConfig);
         clientSettings = b.clientSettings;
-        transport = kit.spawn(RdmaTransport.create(settings, observed, clientSettings != null
-                ? clientSettings.connectionSpec(SERVER) : io.frwr.actors.ConnectionSpec.to(SERVER)), name);
-        transport.tell(new RdmaTransport.WatchEvents(kit.spawn(eventLog.behavior(), name + "-events")));
+        primary = new KitTransport(this, name, client, settings, clientSettings != null
+                ? clientSettings.connectionSpec(SERVER) : ConnectionSpec.to(SERVER), true);
+        transports.add(primary);
+        faults = new FaultInjector(fabric.faults(), client, SERVER, primary.observed());
         rpcClient = clientSettings == null ? null
-                : kit.spawn(RpcRdmaClient.create(transport, client, clientSettings), name + "-client");
+                : kit.spawn(RpcRdmaClient.create(primary.ref(), client, clientSettings), name + "-client");
         if (b.responderSettings != null) {
             export = new InMemoryExport(7, 1 << 22);
             responder = kit.spawn(RpcRdmaResponder.create(server, SERVER, b.responderSettings,
@@ -148,9 +154,19 @@ public final class FrwrTestKit implements AutoCloseable {
             misbehaving = null;
             bareServer = new BareServer(server, SERVER);
         }
+        peer = bareServer == null ? null : new Peer(this, bareServer);
+        for (Builder.Extra e : b.extra) {
+            addTransport(e.name(), e.hocon());
+        }
         settle();
     }
 
+    private static TransportSettings settingsOf(String hocon) {
+        return TransportSettings.fromConfig(ConfigFactory.parseString(BASE_CONFIG + hocon)
+                .withFallback(ConfigFactory.load()));
+    }
+
+    /** A builder with the defaults: a transport and a bare peer, seed 0. */
     public static Builder builder() {
         return new Builder();
     }
@@ -164,8 +180,32 @@ public final class FrwrTestKit implements AutoCloseable {
         private ResponderSettings responderSettings;
         private boolean misbehaving;
         private ActorTestKit actorTestKit;
+        private SimCosts costs = SimCosts.NONE;
+        private final List<Extra> extra = new ArrayList<>();
+
+        /** A transport added at build time ({@link #secondTransport}). */
+        private record Extra(String name, String hocon) { }
 
         private Builder() {
+        }
+
+        /**
+         * What MR allocation, deregistration, FAST_REG and bytes cost on the fabric, in its virtual time
+         * (default: nothing), e.g. to make a deregistration take longer than the drain.
+         */
+        public Builder costs(SimCosts costs) {
+            this.costs = Objects.requireNonNull(costs, "costs");
+            return this;
+        }
+
+        /**
+         * Also run a second transport, on its own device {@code name} of the same fabric and connected to the
+         * same server, with {@code hocon} over {@link #BASE_CONFIG}; {@link FrwrTestKit#transport(String)}
+         * finds it. Lets a test hand one transport's registration or memory to the other.
+         */
+        public Builder secondTransport(String name, String hocon) {
+            extra.add(new Extra(Objects.requireNonNull(name, "name"), Objects.requireNonNull(hocon, "hocon")));
+            return this;
         }
 
         /** Every random choice of the fabric (tie-breaks, breakRandomQp) derives from this seed. */
@@ -192,6 +232,7 @@ public final class FrwrTestKit implements AutoCloseable {
             return this;
         }
 
+        /** An RPC client with the default settings and a 10 s call timeout. */
         public Builder withRpcClient() {
             return withRpcClient(ClientSettings.defaults().withCallTimeout(Duration.ofSeconds(10)));
         }
@@ -203,6 +244,7 @@ public final class FrwrTestKit implements AutoCloseable {
             return this;
         }
 
+        /** The NFS responder with its default settings. */
         public Builder withNfsResponder() {
             return withNfsResponder(ResponderSettings.defaults());
         }
@@ -223,6 +265,7 @@ public final class FrwrTestKit implements AutoCloseable {
             return this;
         }
 
+        /** Start the fabric, the transport(s) and the server end; the kit still has to connect. */
         public FrwrTestKit build() {
             try {
                 return new FrwrTestKit(this);
@@ -237,7 +280,9 @@ public final class FrwrTestKit implements AutoCloseable {
      * only at quiescent points. Shut it down with {@code shutdownTestKit()} when it is shared. The dispatcher
      * has one thread: actors then run one at a time in the order their messages were sent, so two actors
      * that message the same third one (the pool's replies and a client's sends both reach the QueuePair
-     * actor) interleave the same way on every run, and a seed replays.
+     * actor) interleave the same way on every run, and a seed replays. Akka's internal dispatcher is an alias
+     * of it: a TestProbe's actor is started by the system guardian, which runs there, and a reply sent to a
+     * probe before it started waits in the probe until then; counted, that start cannot outlast a settle.
      */
     public static ActorTestKit newActorTestKit(String systemName) {
         final String id = UUID.randomUUID().toString();
@@ -246,6 +291,7 @@ public final class FrwrTestKit implements AutoCloseable {
                 "akka.actor.default-dispatcher { executor = \"" + QuiescentExecutorConfigurator.class.getName()
                         + "\"\n " + QuiescentExecutorConfigurator.ID_KEY + " = \"" + id + "\"\n frwr-testkit-threads = 1\n"
                         + " throughput = 5 }\n"
+                        + "akka.actor.internal-dispatcher = \"akka.actor.default-dispatcher\"\n"
                         + "frwr-testkit.activity-id = \"" + id + "\"\n")
                 .withFallback(ManualTime.config()).withFallback(ConfigFactory.load());
         return ActorTestKit.create(systemName, config);
@@ -264,14 +310,19 @@ public final class FrwrTestKit implements AutoCloseable {
 
     /** Execute the next fabric event (if any), then wait until the consequences settled. */
     public boolean step() {
+        requireNoBurst("step");
         settle();
         final boolean ran = fabric.step();
         settle();
         return ran;
     }
 
-    /** Step until no fabric event is pending; returns how many ran. */
+    /**
+     * Step until no fabric event is pending; returns how many ran. When it returns every actor is idle, so a
+     * reply that was sent to any TestProbe, one made a moment ago included, is in that probe.
+     */
     public int runUntilQuiet() {
+        requireNoBurst("runUntilQuiet");
         settle();
         int n = 0;
         while (n < MAX_EVENTS_PER_RUN && fabric.step()) {
@@ -290,6 +341,7 @@ public final class FrwrTestKit implements AutoCloseable {
      * (inject a fault, disconnect) exactly between two events. Returns false if the fabric went quiet first.
      */
     public boolean stepUntil(BooleanSupplier condition) {
+        requireNoBurst("stepUntil");
         settle();
         int n = 0;
         while (!condition.getAsBoolean()) {
@@ -302,14 +354,14 @@ public final class FrwrTestKit implements AutoCloseable {
 
     /** Send WRs of {@code opcode} the transport has posted so far (all connections), e.g. LOCAL_INV. */
     public long postedWrs(Opcode opcode) {
-        return observed.posted(opcode);
+        return primary.postedWrs(opcode);
     }
 
-    /** Let manual time pass (timers fire), then settle. Runs the fabric until quiet first. */
+    /** Let manual time pass (timers fire, slowed device calls come due), then settle. Runs the fabric until quiet first. */
     public void advance(Duration d) {
+        requireNoBurst("advance");
         runUntilQuiet();
-        clock.advance(d);
-        settle();
+        tick(d);
     }
 
     /**
@@ -317,6 +369,7 @@ public final class FrwrTestKit implements AutoCloseable {
      * must be a {@code type}. Fails after {@code virtualLimit} of manual time.
      */
     public <T, M extends T> M await(TestProbe<T> probe, Class<M> type, Duration virtualLimit) {
+        requireNoBurst("await");
         long waited = 0;
         while (true) {
             runUntilQuiet();
@@ -331,12 +384,12 @@ public final class FrwrTestKit implements AutoCloseable {
                 throw new AssertionError("no " + type.getSimpleName() + " within " + virtualLimit.toMillis()
                         + " ms of manual time (seed " + fabric.seed() + ")");
             }
-            clock.advance(TICK);
-            settle();
+            tick(TICK);
             waited += TICK.toNanos();
         }
     }
 
+    /** {@link #await(TestProbe, Class, Duration)} with a limit of 120 s of manual time. */
     public <T, M extends T> M await(TestProbe<T> probe, Class<M> type) {
         return await(probe, type, Duration.ofSeconds(120));
     }
@@ -350,9 +403,45 @@ public final class FrwrTestKit implements AutoCloseable {
         }
     }
 
+    /** Step and let time pass in ticks until {@code condition} holds; fails after 120 s of manual time. */
+    void awaitCondition(BooleanSupplier condition, String failure) {
+        requireNoBurst("await");
+        long waited = 0;
+        while (!condition.getAsBoolean()) {
+            if (waited > CONNECT_LIMIT.toNanos()) {
+                throw new AssertionError(failure + " within " + CONNECT_LIMIT.toSeconds() + " s of manual time"
+                        + " (seed " + fabric.seed() + ")");
+            }
+            runUntilQuiet();
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            tick(TICK);
+            waited += TICK.toNanos();
+        }
+    }
+
+    private void tick(Duration d) {
+        clock.advance(d);
+        for (KitTransport t : transports) {
+            t.deviceControl().timeAdvanced();
+        }
+        settle();
+    }
+
+    /** Manual time in milliseconds (what a slowed device call is due by). */
+    long manualMillis() {
+        return clock.nowMillis();
+    }
+
+    void settleNow() {
+        settle();
+    }
+
     /**
      * Wait for quiescence: no dispatcher task, fault steps applied, the misbehaving responder pumped, and
-     * recovery done or parked on a retry timer (which only manual time can fire).
+     * every MR allocation and deregistration done, or parked on a retry timer or a {@link DeviceControl}
+     * hold (which only manual time or the test can end).
      */
     private void settle() {
         final long deadline = System.nanoTime() + HANG_GUARD.toNanos();
@@ -364,24 +453,41 @@ public final class FrwrTestKit implements AutoCloseable {
             if (acted || !activity.isIdle()) {
                 continue;
             }
-            if (eventLog.recoveriesOutstanding() <= 0) {
+            long calls = 0;
+            boolean recovering = false;
+            boolean working = false;
+            boolean parked = true;
+            boolean allThreadsHeld = true;
+            for (KitTransport t : transports) {
+                final RecoveryWatch w = t.observed().recoveryWatch();
+                if (w == null) {
+                    continue;
+                }
+                final boolean busy = w.working() > 0;
+                if (!busy && (t.shutdownRequested() || t.eventLog().recoveriesOutstanding() <= 0)) {
+                    continue; // a Shutdown flushes recovery: its MRs are destroyed, not recovered
+                }
+                recovering = true;
+                calls += w.calls.get();
+                working |= busy;
+                parked &= w.failures.get() > 0 || t.deviceControl().heldCalls() > 0;
+                allThreadsHeld &= t.deviceControl().heldCalls() >= t.settings().recovery().parallelism();
+            }
+            if (!recovering) {
                 return;
             }
-            final RecoveryWatch w = observed.recoveryWatch();
-            if (w == null) {
-                return;
-            }
-            final long calls = w.calls.get();
             final long now = System.nanoTime();
-            if (calls != lastCalls || w.inCall.get() > 0) {
+            if (calls != lastCalls || working) {
                 lastCalls = calls;
                 quietSince = now;
-            } else if (w.failures.get() > 0 && now - quietSince > TIMER_WAIT_NANOS) {
-                return; // a failed dereg/alloc: recovery waits for its retry timer
+            } else if (allThreadsHeld) {
+                return; // every recovery thread is parked in a DeviceControl hold: only the test can end it
+            } else if (parked && now - quietSince > TIMER_WAIT_NANOS) {
+                return; // a failed or held dereg/alloc: recovery waits for its retry timer or the test
             }
             if (now > deadline) {
-                throw new IllegalStateException("MR recovery did not finish within " + HANG_GUARD + ": "
-                        + eventLog.recoveriesOutstanding() + " MRs outstanding");
+                throw new IllegalStateException("MR recovery did not finish within " + HANG_GUARD + " (seed "
+                        + fabric.seed() + ")");
             }
             LockSupport.parkNanos(100_000);
         }
@@ -395,79 +501,98 @@ public final class FrwrTestKit implements AutoCloseable {
         return false;
     }
 
+    // ---- bursts ----------------------------------------------------------------------------------------
+
+    /**
+     * Open a {@link Burst}: until it is closed, the kit's wrappers queue their requests instead of sending
+     * and settling, and closing it sends them all before any actor runs. Deterministic (see {@link Burst}).
+     */
+    public Burst burst() {
+        requireNoBurst("burst");
+        settle();
+        burst = new Burst(this);
+        return burst;
+    }
+
+    /** A wrapper's request: sent and settled now, or kept for the open burst. */
+    void request(Runnable tell) {
+        if (closed) {
+            throw new IllegalStateException("the kit is closed");
+        }
+        if (burst != null) {
+            burst.add(tell);
+            return;
+        }
+        tell.run();
+        settle(); // the test thread must not race the dispatcher: requests go in one at a time, so a seed replays
+    }
+
+    void sendBurst(Burst b, List<Runnable> tells) {
+        if (burst != b) {
+            return;
+        }
+        burst = null;
+        settle();
+        activity.gate();
+        try {
+            tells.forEach(Runnable::run);
+        } finally {
+            activity.release();
+        }
+        settle();
+    }
+
+    private void requireNoBurst(String what) {
+        if (burst != null) {
+            throw new IllegalStateException(what + " inside a burst: its requests are not sent yet; close the"
+                    + " burst first");
+        }
+    }
+
     // ---- the transport ---------------------------------------------------------------------------------
 
     /** Step and let time pass until the transport's QP is in RTS (and the RPC client saw it, if any). */
     public void awaitConnected() {
-        long waited = 0;
-        while (connectedQp() == null || (rpcClient != null && clientStats().epoch() == 0)) {
-            if (waited > Duration.ofSeconds(120).toNanos()) {
-                throw new AssertionError("the transport did not connect within 120 s of manual time");
-            }
-            runUntilQuiet();
-            clock.advance(TICK);
-            settle();
-            waited += TICK.toNanos();
-        }
+        awaitCondition(() -> primary.connectedQp() != null && (rpcClient == null || clientStats().epoch() != 0),
+                "the transport did not connect");
     }
 
     /** The client's QP in RTS, or null. */
     public QueuePair connectedQp() {
-        final List<QueuePair> qps = observed.queuePairs();
-        for (int i = qps.size() - 1; i >= 0; i--) {
-            if (qps.get(i).state() == io.frwr.verbs.QpState.RTS) {
-                return qps.get(i);
-            }
-        }
-        return null;
+        return primary.connectedQp();
     }
 
     /** Every QP the transport was given, in connection order. */
     public List<QueuePair> clientQueuePairs() {
-        return observed.queuePairs();
+        return primary.queuePairs();
     }
 
     /** Map {@code length} bytes of fresh client memory. */
     public Segment memory(int length) {
-        try {
-            final DmaBuffer b = client.mapBuffer(ByteBuffer.allocateDirect(length));
-            return b.segment(0, length);
-        } catch (VerbsException e) {
-            throw new IllegalStateException("could not map " + length + " bytes of client memory: "
-                    + e.getMessage(), e);
-        }
+        return primary.memory(length);
     }
 
     /** Register chunks (not awaited): the reply goes to the returned probe. */
     public TestProbe<RdmaTransport.RegisterReply> registerAsync(List<ChunkRequest> chunks) {
-        final TestProbe<RdmaTransport.RegisterReply> p = kit.createTestProbe(RdmaTransport.RegisterReply.class);
-        final long req = ledger.open("Register " + chunks.size() + " chunks");
-        final ActorRef<RdmaTransport.RegisterReply> via = kit.spawn(Behaviors.receive(
-                RdmaTransport.RegisterReply.class).onAnyMessage(r -> {
-                    ledger.close(req);
-                    if (r instanceof RdmaTransport.Registered ok) {
-                        ledger.registered(ok.registration());
-                    }
-                    p.getRef().tell(r);
-                    return Behaviors.stopped();
-                }).build());
-        transport.tell(new RdmaTransport.Register(chunks, req, via));
-        settle(); // the test thread must not race the dispatcher: requests go in one at a time, so a seed replays
-        return p;
+        return primary.registerAsync(chunks);
     }
 
+    /** Register one chunk and await the reply. */
     public RdmaTransport.RegisterReply register(Direction direction, Segment... segments) {
-        return await(registerAsync(List.of(new ChunkRequest(List.of(segments), direction))),
-                RdmaTransport.RegisterReply.class);
+        return primary.register(direction, segments);
     }
 
     /** Register and expect success. */
     public Registration registerOk(Direction direction, Segment... segments) {
-        final RdmaTransport.RegisterReply r = register(direction, segments);
-        if (!(r instanceof RdmaTransport.Registered ok)) {
-            throw new AssertionError("registration failed: " + r);
-        }
-        return ok.registration();
+        return primary.registerOk(direction, segments);
+    }
+
+    /**
+     * {@code Register.andSend} (not awaited): the FAST_REGs and the SEND {@code message} builds go out in one
+     * chain; both replies are tracked (see {@link KitTransport#registerAndSendAsync}).
+     */
+    public KitTransport.RegisterAndSend registerAndSendAsync(List<ChunkRequest> chunks, MessageBuilder message) {
+        return primary.registerAndSendAsync(chunks, message);
     }
 
     /**
@@ -475,7 +600,7 @@ public final class FrwrTestKit implements AutoCloseable {
      * the registration still works (the "no buffer handed back early" invariant).
      */
     public TestProbe<RdmaTransport.Invalidated> invalidateAsync(Registration registration) {
-        return invalidateAsync(registration, inv -> { });
+        return primary.invalidateAsync(registration);
     }
 
     /**
@@ -484,53 +609,110 @@ public final class FrwrTestKit implements AutoCloseable {
      */
     public TestProbe<RdmaTransport.Invalidated> invalidateAsync(Registration registration,
                                                               Consumer<RdmaTransport.Invalidated> atDelivery) {
-        final TestProbe<RdmaTransport.Invalidated> p = kit.createTestProbe(RdmaTransport.Invalidated.class);
-        final long req = ledger.open("Invalidate " + registration);
-        final ActorRef<RdmaTransport.Invalidated> via = kit.spawn(Behaviors.receive(
-                RdmaTransport.Invalidated.class).onAnyMessage(inv -> {
-                    ledger.close(req);
-                    ledger.released(inv.registration(), inv.fenced(), "Invalidated");
-                    atDelivery.accept(inv);
-                    p.getRef().tell(inv);
-                    return Behaviors.stopped();
-                }).build());
-        transport.tell(RdmaTransport.Invalidate.of(registration, via));
-        settle(); // the test thread must not race the dispatcher: requests go in one at a time, so a seed replays
-        return p;
+        return primary.invalidateAsync(registration, atDelivery);
     }
 
+    /** Invalidate and await the reply. */
     public RdmaTransport.Invalidated invalidate(Registration registration) {
-        return await(invalidateAsync(registration), RdmaTransport.Invalidated.class);
+        return primary.invalidate(registration);
+    }
+
+    /** {@code Invalidate.afterRemoteInvalidation} (not awaited), checked at delivery like an Invalidate. */
+    public TestProbe<RdmaTransport.Invalidated> invalidateAfterRemoteAsync(Registration registration, int rkey) {
+        return primary.invalidateAfterRemoteAsync(registration, rkey);
+    }
+
+    /** {@code Invalidate.afterRemoteInvalidation} and await the reply. */
+    public RdmaTransport.Invalidated invalidateAfterRemote(Registration registration, int rkey) {
+        return primary.invalidateAfterRemote(registration, rkey);
+    }
+
+    /** SEND the gathered bytes (not awaited). */
+    public TestProbe<RdmaTransport.SendReply> sendAsync(List<Segment> sgl) {
+        return primary.sendAsync(sgl);
+    }
+
+    /** SEND the segments and await the Sent or SendFailed. */
+    public RdmaTransport.SendReply send(Segment... sgl) {
+        return primary.send(sgl);
+    }
+
+    /** An orderly Shutdown of the transport (not awaited); the RPC client, if any, keeps running. */
+    public TestProbe<RdmaTransport.ShutdownComplete> shutdownAsync() {
+        return primary.shutdownAsync();
+    }
+
+    /** An orderly Shutdown of the transport, awaited: every MR deregistered, the final counters. */
+    public RdmaTransport.ShutdownComplete shutdown() {
+        return primary.shutdown();
     }
 
     /** Registrations this kit saw registered and not yet invalidated. */
     public List<Registration> heldRegistrations() {
-        return ledger.held();
+        return primary.heldRegistrations();
     }
 
+    /** The transport's counters now (asked directly, without settling). */
     public TransportCounters.Snapshot counters() {
-        final TestProbe<TransportCounters.Snapshot> p = kit.createTestProbe(TransportCounters.Snapshot.class);
-        transport.tell(new RdmaTransport.GetCounters(p.getRef()));
-        return p.receiveMessage(HANG_GUARD);
+        return primary.counters();
     }
 
+    /** Every MR slot of the transport: where it is and in which state. */
     public MrAudit audit() {
-        final TestProbe<MrAudit> p = kit.createTestProbe(MrAudit.class);
-        transport.tell(new RdmaTransport.GetAudit(p.getRef()));
-        return p.receiveMessage(HANG_GUARD);
+        return primary.audit();
     }
 
     /** A probe that receives every TransportEvent from now on, with expectation helpers. */
     public TransportProbe events() {
-        final TestProbe<TransportEvent> p = kit.createTestProbe(TransportEvent.class);
-        transport.tell(new RdmaTransport.WatchEvents(p.getRef()));
-        settle();
-        return new TransportProbe(this, p);
+        return primary.events();
     }
 
     /** Every TransportEvent since the kit started, in order. */
     public List<TransportEvent> eventHistory() {
-        return eventLog.events();
+        return primary.eventHistory();
+    }
+
+    /** Hold, slow or fail the client device's MR allocations, deregistrations and posts. */
+    public DeviceControl deviceControl() {
+        return primary.deviceControl();
+    }
+
+    /** The transport the kit was built with; the kit's own wrappers are this one's. */
+    public KitTransport transportUnderTest() {
+        return primary;
+    }
+
+    /**
+     * Start another transport on its own device {@code name} of this fabric, connected to the same server,
+     * with {@code hocon} over {@link #BASE_CONFIG}: a test can hand it the first transport's registration or
+     * memory. Its requests are tracked in its own books ({@link KitTransport#unansweredRequests()},
+     * {@link KitTransport#earlyReleases()}); fault scripts act on the first transport only.
+     */
+    public KitTransport addTransport(String name, String hocon) {
+        Objects.requireNonNull(name, "name");
+        if (name.equals("client") || name.equals(SERVER) || transport(name) != null) {
+            throw new IllegalArgumentException("a transport or endpoint called " + name + " exists already");
+        }
+        final KitTransport t = new KitTransport(this, this.name + "-" + name, fabric.endpoint(name),
+                settingsOf(hocon), ConnectionSpec.to(SERVER), false);
+        transports.add(t);
+        settle();
+        return t;
+    }
+
+    /** The transport added as {@code name} (or the first one under its actor name), or null. */
+    public KitTransport transport(String name) {
+        for (KitTransport t : transports) {
+            if (t.name().equals(name) || t.name().equals(this.name + "-" + name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Every transport of the kit, the first one first. */
+    public List<KitTransport> transports() {
+        return List.copyOf(transports);
     }
 
     // ---- the RPC client --------------------------------------------------------------------------------
@@ -549,6 +731,7 @@ public final class FrwrTestKit implements AutoCloseable {
      */
     public TestProbe<CallResult> call(RpcCallSpec spec, Consumer<CallResult> atDelivery) {
         requireClient();
+        final Ledger ledger = primary.ledger();
         final TestProbe<CallResult> p = kit.createTestProbe(CallResult.class);
         final long req = ledger.open("Call prog " + spec.program() + " proc " + spec.procedure());
         final ActorRef<CallResult> via = kit.spawn(Behaviors.receive(CallResult.class).onAnyMessage(r -> {
@@ -558,15 +741,16 @@ public final class FrwrTestKit implements AutoCloseable {
             p.getRef().tell(r);
             return Behaviors.stopped();
         }).build());
-        rpcClient.tell(new RpcRdmaClient.Call(spec, via));
-        settle(); // the test thread must not race the dispatcher: requests go in one at a time, so a seed replays
+        request(() -> rpcClient.tell(new RpcRdmaClient.Call(spec, via)));
         return p;
     }
 
+    /** Make a call and await its result. */
     public CallResult callAndAwait(RpcCallSpec spec) {
         return await(call(spec), CallResult.class);
     }
 
+    /** The RPC client's statistics now (credits, epoch, calls in flight). */
     public ClientStats clientStats() {
         requireClient();
         final TestProbe<ClientStats> p = kit.createTestProbe(ClientStats.class);
@@ -584,6 +768,7 @@ public final class FrwrTestKit implements AutoCloseable {
 
     /** Queue a fault script; its steps apply at the next quiescent points, in order. */
     public void inject(FaultScript script) {
+        requireNoBurst("inject");
         faults.add(script);
         settle();
     }
@@ -593,6 +778,7 @@ public final class FrwrTestKit implements AutoCloseable {
         return faults.applied();
     }
 
+    /** The invariant checks of the first transport, to run at a quiescent point. */
     public Invariants invariants() {
         return new Invariants(this);
     }
@@ -604,34 +790,42 @@ public final class FrwrTestKit implements AutoCloseable {
 
     // ---- accessors -------------------------------------------------------------------------------------
 
+    /** The ActorTestKit the kit's actors run in, for probes of your own. */
     public ActorTestKit actorTestKit() {
         return kit;
     }
 
+    /** Akka's manual time; prefer {@link #advance}, which also settles. */
     public ManualTime manualTime() {
         return time;
     }
 
+    /** The stepped fabric both ends share (stats, trace, faults). */
     public SimFabric fabric() {
         return fabric;
     }
 
+    /** The device the first transport runs on. */
     public SimDevice clientDevice() {
         return client;
     }
 
+    /** The device the server end (responder or bare peer) runs on. */
     public SimDevice serverDevice() {
         return server;
     }
 
+    /** The first transport's settings, as validated from the builder's HOCON. */
     public TransportSettings settings() {
-        return settings;
+        return primary.settings();
     }
 
+    /** The first transport's actor, for requests the kit has no wrapper for. */
     public ActorRef<RdmaTransport.Command> transport() {
-        return transport;
+        return primary.ref();
     }
 
+    /** The RPC client actor (withRpcClient only). */
     public ActorRef<RpcRdmaClient.Command> rpcClient() {
         requireClient();
         return rpcClient;
@@ -645,12 +839,21 @@ public final class FrwrTestKit implements AutoCloseable {
         return export;
     }
 
+    /** The misbehaving responder (withMisbehavingResponder only). */
     public MisbehavingResponder misbehavingResponder() {
         if (misbehaving == null) {
             throw new IllegalStateException("this kit has no misbehaving responder: build it"
                     + " withMisbehavingResponder()");
         }
         return misbehaving;
+    }
+
+    /** The peer of a transport-only kit: RDMA READ/WRITE and SEND(_WITH_INV) against the transport. */
+    public Peer peer() {
+        if (peer == null) {
+            throw new IllegalStateException("only a kit without a responder has a bare peer");
+        }
+        return peer;
     }
 
     /** The QPs the bare server accepted (transport-only kits), for raw verbs on the server side. */
@@ -662,33 +865,50 @@ public final class FrwrTestKit implements AutoCloseable {
     }
 
     Ledger ledger() {
-        return ledger;
+        return primary.ledger();
     }
 
     EventLog eventLog() {
-        return eventLog;
+        return primary.eventLog();
     }
 
     List<ObservedDevice.PostFailure> postFailures() {
-        return observed.postFailures();
+        return primary.observed().postFailures();
     }
 
-    /** Shut the client and transport down (every MR deregistered), stop the kit's actors, close the fabric. */
+    /**
+     * Shut down in order: release every {@link DeviceControl} hold, stop the RPC client, then an orderly
+     * Shutdown of each transport (awaited with the kit's stepping, at most {@link #CLOSE_LIMIT} of manual
+     * time; a transport that already stopped or cannot finish is skipped), then stop the kit's actors and
+     * close the fabric.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        closed = true;
+        burst = null; // requests of a burst never closed are dropped, not sent
         try {
+            for (KitTransport t : transports) {
+                t.deviceControl().unblock();
+            }
             if (rpcClient != null) {
                 kit.stop(rpcClient, HANG_GUARD);
             }
+            for (KitTransport t : transports) {
+                shutDownInOrder(t);
+            }
+            closed = true;
             if (responder != null) {
                 kit.stop(responder, HANG_GUARD);
             }
-            kit.stop(transport, HANG_GUARD);
+            for (KitTransport t : transports) {
+                if (!t.isTerminated()) {
+                    kit.stop(t.ref(), HANG_GUARD);
+                }
+            }
         } finally {
+            closed = true;
             if (misbehaving != null) {
                 misbehaving.close();
             }
@@ -699,6 +919,27 @@ public final class FrwrTestKit implements AutoCloseable {
                 kit.shutdownTestKit();
             }
             fabric.close();
+        }
+    }
+
+    private void shutDownInOrder(KitTransport t) {
+        if (t.isTerminated()) {
+            return;
+        }
+        try {
+            if (!t.shutdownRequested()) {
+                t.shutdownAsync();
+            }
+            long waited = 0;
+            while (t.shutdownComplete() == null && !t.isTerminated() && waited < CLOSE_LIMIT.toNanos()) {
+                runUntilQuiet();
+                if (t.shutdownComplete() == null && !t.isTerminated()) {
+                    tick(TICK);
+                    waited += TICK.toNanos();
+                }
+            }
+        } catch (RuntimeException e) {
+            // A transport that cannot shut down in order (a stuck actor, endless recovery) is stopped below.
         }
     }
 

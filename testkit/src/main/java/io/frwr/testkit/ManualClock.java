@@ -30,6 +30,11 @@ final class ManualClock {
         }
     }
 
+    /** Manual time now, in milliseconds since the actor system started. */
+    long nowMillis() {
+        return scheduler.currentTimeMs();
+    }
+
     /** Fire every timer due within {@code d}, in due order, then move the clock to the end of it. */
     void advance(Duration d) {
         final long to = scheduler.currentTimeMs() + d.toMillis();

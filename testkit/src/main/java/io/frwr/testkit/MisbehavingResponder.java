@@ -36,7 +36,8 @@ import java.util.Map;
 
 /**
  * An RFC 8166 responder on raw verbs that answers the RpcRdmaClient's calls badly on purpose, as chosen by
- * {@link #misbehave}. It runs on the test thread: the kit calls {@link #pump()} after every fabric step, so
+ * {@link #misbehave} (one {@link Misbehavior} for every call) or {@link #answer} (a hook that picks an
+ * {@link Answer} per call). It runs on the test thread: the kit calls {@link #pump()} after every fabric step, so
  * it polls and posts only at the points the stepped fabric allows, and a scenario replays exactly.
  *
  * <p>Every WR it posts is remembered with a label, and its completion is kept ({@link #completions()}), so
@@ -63,6 +64,7 @@ public final class MisbehavingResponder implements AutoCloseable {
     private final List<Outcome> completions = new ArrayList<>();
     private final List<WorkCompletion> polled = new ArrayList<>();
     private volatile Misbehavior misbehavior = Misbehavior.NONE;
+    private volatile java.util.function.Function<ReceivedCall, Answer> answer = call -> Answer.correctly();
     private QueuePair qp;
     private CompletionQueue sendCq;
     private CompletionQueue recvCq;
@@ -100,9 +102,20 @@ public final class MisbehavingResponder implements AutoCloseable {
 
     /** From the next call on, answer this way. */
     public void misbehave(Misbehavior m) {
-        this.misbehavior = m;
+        this.misbehavior = java.util.Objects.requireNonNull(m, "m");
+        this.answer = call -> Answer.serve(m);
     }
 
+    /**
+     * From the next call on, ask {@code hook} what to do with each call: the extension point for behaviours
+     * the {@link Misbehavior} values do not cover (a SEND_WITH_INV of a chosen rkey, a huge write chunk
+     * count, silence, or a different answer per call). It runs on the test thread, between fabric steps.
+     */
+    public void answer(java.util.function.Function<ReceivedCall, Answer> hook) {
+        this.answer = java.util.Objects.requireNonNull(hook, "hook");
+    }
+
+    /** The last {@link Misbehavior} given to {@link #misbehave} (a hook set by {@link #answer} is not one). */
     public Misbehavior misbehavior() {
         return misbehavior;
     }
@@ -188,13 +201,20 @@ public final class MisbehavingResponder implements AutoCloseable {
         } catch (RpcRdmaDecodeException e) {
             return;
         }
+        final Answer a = answer.apply(new ReceivedCall(calls, call));
         calls++;
         previousCall = lastCall;
         lastCall = call;
-        final Misbehavior m = misbehavior;
+        if (!a.reply()) {
+            return;
+        }
+        final Misbehavior m = a.serve();
         final List<SendWr> chain = new ArrayList<>();
         pullReadChunks(call, m, chain);
-        final List<WriteChunk> echo = pushWriteChunks(call, m, chain);
+        final List<WriteChunk> echo = new ArrayList<>(pushWriteChunks(call, m, chain));
+        for (int i = 1; i < a.writeChunkCopies() && !echo.isEmpty(); i++) {
+            echo.add(echo.get(0));
+        }
         final int credits = switch (m) {
             case ZERO_CREDITS -> 0;
             case EXCESS_CREDITS -> EXCESS;
@@ -213,7 +233,13 @@ public final class MisbehavingResponder implements AutoCloseable {
         out.put(slot * SLOT, transportHeader);
         out.put(slot * SLOT + transportHeader.length, rpc);
         final Segment reply = sendMemory.segment(slot * SLOT, transportHeader.length + rpc.length);
-        chain.add(label("reply SEND", new SendWr.Send(nextWrId++, true, List.of(reply))));
+        if (a.invalidate().isPresent()) {
+            final int rkey = a.invalidate().getAsInt();
+            chain.add(label("reply SEND_WITH_INV rkey=" + RKey.format(rkey),
+                    new SendWr.SendWithInv(nextWrId++, true, List.of(reply), rkey)));
+        } else {
+            chain.add(label("reply SEND", new SendWr.Send(nextWrId++, true, List.of(reply))));
+        }
         if (m == Misbehavior.WRITE_AFTER_REPLY && !call.writeList().isEmpty()) {
             final RdmaSegment s = call.writeList().get(0).segments().get(0);
             chain.add(write("WRITE after reply", s.handle(), s.offset(), s.length()));

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The client device as the transport sees it: every call goes to the simulated device, but each QP is
  * wrapped so that post_send failures are recorded. A "send queue full" failure means the transport posted
  * more WRs than the QP holds, which the invariant checker reports unless it was injected. The WRs that were
- * posted are counted per opcode, so a test can step until, say, a LOCAL_INV is on the send queue.
+ * posted are counted per opcode, so a test can step until, say, a LOCAL_INV is on the send queue. Its PD
+ * passes MR allocations and deregistrations through a {@link DeviceControl}, which can hold or slow them.
  */
 final class ObservedDevice extends ForwardingRdmaDevice {
     /** One failed post_send, as the transport saw it. */
@@ -38,10 +39,19 @@ final class ObservedDevice extends ForwardingRdmaDevice {
     private final AtomicLongArray posted = new AtomicLongArray(Opcode.values().length);
     private final Map<QueuePair, QueuePair> wrapped = new ConcurrentHashMap<>();
     private final List<QueuePair> qps = new CopyOnWriteArrayList<>();
+    private final DeviceControl control;
+    private final java.util.concurrent.atomic.AtomicInteger drainMarkersToLose = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong drainMarkersLost = new java.util.concurrent.atomic.AtomicLong();
     private volatile RecoveryWatch pd;
 
-    ObservedDevice(RdmaDevice device) {
+    ObservedDevice(RdmaDevice device, DeviceControl control) {
         super(device);
+        this.control = control;
+    }
+
+    /** Holds, slows or fails this device's MR calls on the test's say-so. */
+    DeviceControl control() {
+        return control;
     }
 
     List<PostFailure> postFailures() {
@@ -58,6 +68,18 @@ final class ObservedDevice extends ForwardingRdmaDevice {
         return List.copyOf(qps);
     }
 
+    /**
+     * The next {@code count} ib_drain_sq calls move the QP to ERROR but never complete the marker, as a
+     * provider that cannot post to an ERROR QP does ({@link Integer#MAX_VALUE}: every one; 0 ends it).
+     */
+    void loseNextDrainMarkers(int count) {
+        drainMarkersToLose.set(count);
+    }
+
+    long drainMarkersLost() {
+        return drainMarkersLost.get();
+    }
+
     RecoveryWatch recoveryWatch() {
         return pd;
     }
@@ -65,7 +87,7 @@ final class ObservedDevice extends ForwardingRdmaDevice {
     /** The transport allocates one PD; it is watched so the kit knows when recovery is busy. */
     @Override
     protected ProtectionDomain wrap(ProtectionDomain real) {
-        final RecoveryWatch w = new RecoveryWatch(real, this);
+        final RecoveryWatch w = new RecoveryWatch(real, this, control);
         pd = w;
         return w;
     }
@@ -84,6 +106,16 @@ final class ObservedDevice extends ForwardingRdmaDevice {
                         postFailures.add(new PostFailure(delegate.qpNum(), p.errno(), p.getMessage()));
                         countPosted(chain, p.failedIndex());
                         throw p;
+                    }
+                }
+
+                @Override
+                public void drainSendQueue(long markerWrId) {
+                    if (drainMarkersToLose.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : Math.max(0, n - 1)) > 0) {
+                        drainMarkersLost.incrementAndGet();
+                        delegate.moveToError();
+                    } else {
+                        delegate.drainSendQueue(markerWrId);
                     }
                 }
             };

@@ -23,6 +23,7 @@ public final class QuiescentExecutorConfigurator extends ExecutorServiceConfigur
     private final String id;
     private final int threads;
 
+    /** Made by Akka from the dispatcher's config; the activity id names the counter to use. */
     public QuiescentExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
         super(config, prerequisites);
         this.id = config.getString(ID_KEY);
@@ -49,11 +50,19 @@ public final class QuiescentExecutorConfigurator extends ExecutorServiceConfigur
         @Override
         public void execute(Runnable command) {
             final Runnable tracked = activity.track(command);
+            if (!activity.holdIfGated(() -> start(tracked, false))) {
+                start(tracked, true);
+            }
+        }
+
+        private void start(Runnable tracked, boolean rethrow) {
             try {
                 pool.execute(tracked);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 activity.untrack();
-                throw e;
+                if (rethrow) {
+                    throw e;
+                }
             }
         }
 

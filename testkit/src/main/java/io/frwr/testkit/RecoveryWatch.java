@@ -12,21 +12,31 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The transport's PD as seen from the test: counts MR allocations and deregistrations in progress and
  * failed. Recovery runs them on its own executor, outside the actor system, so the kit uses these counts
- * to tell "recovery is working" (wait) from "recovery waits for a retry timer" (let time pass).
+ * to tell "recovery is working" (wait) from "recovery waits for a retry timer or a held device call" (let
+ * time pass). The {@link DeviceControl} holds or slows a call here, inside the count.
  */
 final class RecoveryWatch extends ForwardingProtectionDomain {
     final AtomicInteger inCall = new AtomicInteger();
     final AtomicLong calls = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
 
-    RecoveryWatch(ProtectionDomain pd, RdmaDevice device) {
+    private final DeviceControl control;
+
+    RecoveryWatch(ProtectionDomain pd, RdmaDevice device, DeviceControl control) {
         super(pd, device);
+        this.control = control;
+    }
+
+    /** Calls in progress that are not parked by the {@link DeviceControl}: recovery is really working. */
+    int working() {
+        return inCall.get() - control.heldCalls();
     }
 
     @Override
     public FastRegMr allocFastRegMr(int maxPages) throws VerbsException {
         begin();
         try {
+            control.pass(DeviceControl.Kind.ALLOC);
             return delegate.allocFastRegMr(maxPages);
         } catch (VerbsException e) {
             failures.incrementAndGet();
@@ -40,6 +50,7 @@ final class RecoveryWatch extends ForwardingProtectionDomain {
     public void deregMr(FastRegMr mr) throws VerbsException {
         begin();
         try {
+            control.pass(DeviceControl.Kind.DEREG);
             delegate.deregMr(mr);
         } catch (VerbsException e) {
             failures.incrementAndGet();

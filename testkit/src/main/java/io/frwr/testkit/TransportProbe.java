@@ -48,6 +48,7 @@ public final class TransportProbe {
         }
     }
 
+    /** The next event of {@code type}; earlier others are skipped. */
     public <E extends TransportEvent> E expect(Class<E> type) {
         return expect(type, e -> true, type.getSimpleName());
     }

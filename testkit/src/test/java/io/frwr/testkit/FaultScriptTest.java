@@ -35,6 +35,12 @@ class FaultScriptTest {
                 case "failNextAllocs" -> FaultScript.failNextAllocs(Integer.parseInt(a[0]));
                 case "failNextDeregs" -> FaultScript.failNextDeregs(Integer.parseInt(a[0]));
                 case "rejectNextConnects" -> FaultScript.rejectNextConnects(Integer.parseInt(a[0]));
+                case "failPostsForever" -> FaultScript.failPostsForever(Errno.valueOf(a[0].substring("Errno.".length())));
+                case "failAllocsForever" -> FaultScript.failAllocsForever();
+                case "failDeregsForever" -> FaultScript.failDeregsForever();
+                case "rejectConnectsForever" -> FaultScript.rejectConnectsForever();
+                case "stopFailing" -> FaultScript.stopFailing();
+                case "loseNextDrainMarkers" -> FaultScript.loseNextDrainMarkers(Integer.parseInt(a[0]));
                 case "delayCompletions" -> {
                     final Matcher n = NANOS.matcher(a[0]);
                     assertTrue(n.matches(), "delay printed as " + a[0]);
@@ -50,7 +56,10 @@ class FaultScriptTest {
         return FaultScript.breakQpNow().then(FaultScript.breakQpAfter(10)).then(FaultScript.breakRandomQp())
                 .then(FaultScript.failNextPosts(3, Errno.ENOMEM)).then(FaultScript.failNextPosts(1, Errno.EAGAIN))
                 .then(FaultScript.failNextAllocs(2)).then(FaultScript.failNextDeregs(1))
-                .then(FaultScript.rejectNextConnects(2)).then(FaultScript.delayCompletions(Duration.ofMillis(3)));
+                .then(FaultScript.rejectNextConnects(2)).then(FaultScript.delayCompletions(Duration.ofMillis(3)))
+                .then(FaultScript.failPostsForever(Errno.EAGAIN)).then(FaultScript.failAllocsForever())
+                .then(FaultScript.failDeregsForever()).then(FaultScript.rejectConnectsForever())
+                .then(FaultScript.stopFailing()).then(FaultScript.loseNextDrainMarkers(2));
     }
 
     @Test
