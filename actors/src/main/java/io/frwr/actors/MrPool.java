@@ -379,9 +379,13 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
      */
     private void quarantine(PooledMr p, String why) {
         counters.increment(TransportCounter.MRS_UNDEREGISTERED);
+        if (p.pdGeneration() != pds.generation() && !pds.reachable(p.pdGeneration())) {
+            p.unreachable(); // its PD is retired and its last QP is gone already: nothing reaches it
+            return;
+        }
         quarantined.add(p);
         if (p.pdGeneration() != pds.generation() || shutdownReplyTo != null) {
-            return; // already retired (its waiters are released when its last QP closes), or shutting down
+            return; // already retired (released when its last QP closes), or shutting down (released at the end)
         }
         final int retired;
         try {

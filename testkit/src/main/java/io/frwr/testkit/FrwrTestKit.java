@@ -471,7 +471,8 @@ public final class FrwrTestKit implements AutoCloseable {
                 calls += w.calls.get();
                 working |= busy;
                 parked &= w.failures.get() > 0 || t.deviceControl().heldCalls() > 0;
-                allThreadsHeld &= t.deviceControl().heldCalls() >= t.settings().recovery().parallelism();
+                // The kit runs each transport's recovery verbs on one thread: one held call holds them all.
+                allThreadsHeld &= t.deviceControl().heldCalls() > 0;
             }
             if (!recovering) {
                 return;
@@ -486,8 +487,16 @@ public final class FrwrTestKit implements AutoCloseable {
                 return; // a failed or held dereg/alloc: recovery waits for its retry timer or the test
             }
             if (now > deadline) {
+                final StringBuilder why = new StringBuilder();
+                for (KitTransport t : transports) {
+                    final RecoveryWatch w = t.observed().recoveryWatch();
+                    why.append("; ").append(t.name()).append(": ").append(t.eventLog().recoveriesOutstanding())
+                            .append(" MRs outstanding, ").append(w == null ? "no watch" : w.working() + " verbs running, "
+                                    + w.calls.get() + " calls, " + w.failures.get() + " failed")
+                            .append(", ").append(t.deviceControl().heldCalls()).append(" held");
+                }
                 throw new IllegalStateException("MR recovery did not finish within " + HANG_GUARD + " (seed "
-                        + fabric.seed() + ")");
+                        + fabric.seed() + why + ")");
             }
             LockSupport.parkNanos(100_000);
         }
@@ -917,6 +926,9 @@ public final class FrwrTestKit implements AutoCloseable {
             }
             if (ownsKit) {
                 kit.shutdownTestKit();
+            }
+            for (KitTransport t : transports) {
+                t.closeExecutor();
             }
             fabric.close();
         }

@@ -101,15 +101,28 @@ public final class Invariants {
         return InvariantChecker.sendQueueWithinCapacity("client", overflows, evidence);
     }
 
-    /** Every check above, with the registrations the kit saw registered and not invalidated. */
+    /**
+     * Every check above, for every transport of the kit (each with the registrations the kit saw it register
+     * and not invalidate), plus the fabric-wide stale-rkey check.
+     */
     public List<Violation> all() {
         final List<Violation> out = new ArrayList<>();
-        out.addAll(mrConservation());
-        out.addAll(noMrOwnedTwice(kit.heldRegistrations()));
+        for (KitTransport t : kit.transports()) {
+            out.addAll(of(t));
+        }
         out.addAll(noStaleRkeyAccess());
-        out.addAll(noEarlyRelease());
-        out.addAll(everyCallEnded());
-        out.addAll(sendQueueNeverOverCapacity());
+        return out;
+    }
+
+    /** The per-transport checks on one transport of the kit. */
+    public List<Violation> of(KitTransport t) {
+        final List<Violation> out = new ArrayList<>();
+        final io.frwr.actors.MrAudit audit = t.audit();
+        out.addAll(InvariantChecker.mrConservation(audit));
+        out.addAll(InvariantChecker.singleOwnership(holdings(t.heldRegistrations()), audit));
+        out.addAll(t.ledger().earlyReleases());
+        out.addAll(InvariantChecker.everyCallEnded(t.ledger().unanswered()));
+        out.addAll(sendQueueNeverOverCapacity(t.device().sendQueueOverflows(), t.observed().postFailures()));
         return out;
     }
 

@@ -57,6 +57,8 @@ public final class KitTransport {
     private final AtomicBoolean terminated = new AtomicBoolean();
     private final AtomicReference<RdmaTransport.ShutdownComplete> shutdownComplete = new AtomicReference<>();
     private boolean shutdownRequested;
+    private final java.util.concurrent.ExecutorService blockingVerbs;
+
     /** Appended to the books' request descriptions of an added transport, so a report says which one. */
     private final String tag;
 
@@ -75,7 +77,14 @@ public final class KitTransport {
         this.control = new DeviceControl(kit.fabric().faults(), device, kit::manualMillis);
         this.observed = new ObservedDevice(device, control);
         final ActorTestKit atk = kit.actorTestKit();
-        this.ref = atk.spawn(RdmaTransport.create(settings, observed, spec), name);
+        // One thread runs recovery's blocking verbs in the order recovery submits them, so that recovery with
+        // any parallelism allocates MRs (and so rkey indexes) in the same order on every run of a seed.
+        this.blockingVerbs = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, "frwr-testkit-verbs-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.ref = atk.spawn(RdmaTransport.create(settings, observed, spec, blockingVerbs), name);
         ref.tell(new RdmaTransport.WatchEvents(atk.spawn(eventLog.behavior(), name + "-events")));
         atk.spawn(Behaviors.<Void>setup(ctx -> {
             ctx.watch(ref);
@@ -280,7 +289,9 @@ public final class KitTransport {
         final long req = ledger.open(what + " " + registration + tag);
         final ActorRef<RdmaTransport.Invalidated> via = intercept(RdmaTransport.Invalidated.class, inv -> {
             ledger.close(req);
-            ledger.released(inv.registration(), inv.fenced(), "Invalidated");
+            if (inv.error() == null) {
+                ledger.released(inv.registration(), inv.fenced(), "Invalidated");
+            } // else refused (a registration of another transport): nothing was handed back
             atDelivery.accept(inv);
             p.getRef().tell(inv);
         });
@@ -350,8 +361,8 @@ public final class KitTransport {
         return ledger.unanswered();
     }
 
-    /** Releases at which an rkey of the released registration still worked (must stay empty). */
-    public List<String> earlyReleases() {
+    /** Memory handed back while a peer could still reach it (must stay empty). */
+    public List<io.frwr.invariants.Violation> earlyReleases() {
         return ledger.earlyReleases();
     }
 
@@ -389,6 +400,11 @@ public final class KitTransport {
     }
 
     // ---- for the kit -----------------------------------------------------------------------------------
+
+    /** The kit is done with this transport: its recovery thread goes. */
+    void closeExecutor() {
+        blockingVerbs.shutdownNow();
+    }
 
     Ledger ledger() {
         return ledger;

@@ -87,7 +87,7 @@ final class ObservedDevice extends ForwardingRdmaDevice {
     /** The transport allocates one PD; it is watched so the kit knows when recovery is busy. */
     @Override
     protected ProtectionDomain wrap(ProtectionDomain real) {
-        final RecoveryWatch w = new RecoveryWatch(real, this, control);
+        final RecoveryWatch w = new RecoveryWatch(real, this, control, pd);
         pd = w;
         return w;
     }

@@ -16,15 +16,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * time pass). The {@link DeviceControl} holds or slows a call here, inside the count.
  */
 final class RecoveryWatch extends ForwardingProtectionDomain {
-    final AtomicInteger inCall = new AtomicInteger();
-    final AtomicLong calls = new AtomicLong();
-    final AtomicLong failures = new AtomicLong();
+    final AtomicInteger inCall;
+    final AtomicLong calls;
+    final AtomicLong failures;
 
     private final DeviceControl control;
 
-    RecoveryWatch(ProtectionDomain pd, RdmaDevice device, DeviceControl control) {
+    /**
+     * {@code before} is the watch of the device's previous PD, or null: the counts go on across PDs, since the
+     * transport retires a PD (after a failed deregistration) while recovery still deregisters MRs of the old one.
+     */
+    RecoveryWatch(ProtectionDomain pd, RdmaDevice device, DeviceControl control, RecoveryWatch before) {
         super(pd, device);
         this.control = control;
+        this.inCall = before == null ? new AtomicInteger() : before.inCall;
+        this.calls = before == null ? new AtomicLong() : before.calls;
+        this.failures = before == null ? new AtomicLong() : before.failures;
     }
 
     /** Calls in progress that are not parked by the {@link DeviceControl}: recovery is really working. */
