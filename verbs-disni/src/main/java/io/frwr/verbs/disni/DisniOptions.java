@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param maxQpWr            max_qp_wr: the most WRs a send or receive queue may be created with
  * @param maxMr              max_mr: the most emulated fast-reg MRs handed out at once
  * @param maxSge             max_send_sge / max_recv_sge each QP is created with
- * @param rdmaDepth          initiator_depth and responder_resources (outstanding RDMA READs), <= max_qp_rd_atom
+ * @param rdmaDepth          initiator_depth and responder_resources (outstanding RDMA READs), at most max_qp_rd_atom
  * @param cqPollBatch        completions one ibv_poll_cq call moves
  * @param cqEventWait        how long the CQ poller sleeps on the completion channel before polling again
  * @param cmEventWait        how long the CM thread waits for an event before checking connect deadlines
