@@ -548,6 +548,10 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             return this;
         }
         final Invalidation running = invalidations.get(reg.id());
+        if (getContext().getLog().isDebugEnabled()) {
+            getContext().getLog().debug("invalidate {} in {}: {}", reg, mode, running != null ? "already running"
+                    : handedOut.containsKey(reg.id()) ? "held" : "answered before");
+        }
         if (running != null) {
             running.answer(m.replyTo()); // the same answer as the first, when the first gets it
             return this;

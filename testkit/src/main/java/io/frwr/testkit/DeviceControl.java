@@ -181,7 +181,10 @@ public final class DeviceControl {
         try {
             final boolean blocked = kind == Kind.ALLOC ? blockAllocs : blockDeregs;
             final long slow = kind == Kind.ALLOC ? slowAllocMillis : slowDeregMillis;
-            if (!blocked && slow == 0) {
+            if (!blocked && slow == 0 || !Thread.currentThread().getName().startsWith(KitTransport.VERBS_THREAD)) {
+                // Only recovery's verbs thread is held. A call an actor makes on the (single) dispatcher thread,
+                // such as the pool allocating a replacement or destroying MRs at shutdown, would stop every actor
+                // and with them the manual time that is to release it.
                 return;
             }
             final Parked p = new Parked(blocked ? -1 : manualMillis.getAsLong() + slow);

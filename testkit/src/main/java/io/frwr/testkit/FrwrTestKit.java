@@ -83,7 +83,6 @@ public final class FrwrTestKit implements AutoCloseable {
     private static final Duration CONNECT_LIMIT = Duration.ofSeconds(120);
     private static final Duration TICK = Duration.ofMillis(10);
     private static final int MAX_EVENTS_PER_RUN = 1_000_000;
-    private static final long TIMER_WAIT_NANOS = 30_000_000L;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private final ActorTestKit kit;
@@ -445,47 +444,37 @@ public final class FrwrTestKit implements AutoCloseable {
      */
     private void settle() {
         final long deadline = System.nanoTime() + HANG_GUARD.toNanos();
-        long lastCalls = -1;
-        long quietSince = 0;
         while (true) {
             activity.awaitIdle(HANG_GUARD);
             final boolean acted = faults.applyReady() | pump();
             if (acted || !activity.isIdle()) {
                 continue;
             }
-            long calls = 0;
+            // Recovery's blocking verbs run on each transport's one verbs thread, one task at a time, started
+            // here at quiescent points. A running task is waited for, unless the DeviceControl holds it (only the
+            // test or manual time can end that). No guessing from elapsed time.
             boolean recovering = false;
-            boolean working = false;
-            boolean parked = true;
-            boolean allThreadsHeld = true;
             for (KitTransport t : transports) {
-                final RecoveryWatch w = t.observed().recoveryWatch();
-                if (w == null) {
-                    continue;
+                if (t.verbsRunning() && t.deviceControl().heldCalls() == 0) {
+                    recovering = true;
                 }
-                final boolean busy = w.working() > 0;
-                if (!busy && (t.shutdownRequested() || t.eventLog().recoveriesOutstanding() <= 0)) {
-                    continue; // a Shutdown flushes recovery: its MRs are destroyed, not recovered
-                }
-                recovering = true;
-                calls += w.calls.get();
-                working |= busy;
-                parked &= w.failures.get() > 0 || t.deviceControl().heldCalls() > 0;
-                // The kit runs each transport's recovery verbs on one thread: one held call holds them all.
-                allThreadsHeld &= t.deviceControl().heldCalls() > 0;
             }
             if (!recovering) {
-                return;
+                // A task sends its actor the result before it counts itself done: look at the actors again,
+                // after the verbs threads, so that message is not missed; then start the next task, if any.
+                if (!activity.isIdle()) {
+                    continue;
+                }
+                boolean started = false;
+                for (KitTransport t : transports) {
+                    started |= t.startNextVerbsTask();
+                }
+                if (!started) {
+                    return;
+                }
+                continue;
             }
             final long now = System.nanoTime();
-            if (calls != lastCalls || working) {
-                lastCalls = calls;
-                quietSince = now;
-            } else if (allThreadsHeld) {
-                return; // every recovery thread is parked in a DeviceControl hold: only the test can end it
-            } else if (parked && now - quietSince > TIMER_WAIT_NANOS) {
-                return; // a failed or held dereg/alloc: recovery waits for its retry timer or the test
-            }
             if (now > deadline) {
                 final StringBuilder why = new StringBuilder();
                 for (KitTransport t : transports) {

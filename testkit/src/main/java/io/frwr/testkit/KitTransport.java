@@ -57,7 +57,13 @@ public final class KitTransport {
     private final AtomicBoolean terminated = new AtomicBoolean();
     private final AtomicReference<RdmaTransport.ShutdownComplete> shutdownComplete = new AtomicReference<>();
     private boolean shutdownRequested;
+    /** The name prefix of the thread that runs a transport's recovery verbs in the kit. */
+    static final String VERBS_THREAD = "frwr-testkit-verbs-";
+    private final java.util.concurrent.ExecutorService verbsThread;
     private final java.util.concurrent.ExecutorService blockingVerbs;
+    private final java.util.ArrayDeque<Runnable> verbsQueue = new java.util.ArrayDeque<>();
+    /** A verbs task started and not yet run to its end, including the message it sends its actor at the end. */
+    private final java.util.concurrent.atomic.AtomicBoolean verbsRunning = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Appended to the books' request descriptions of an added transport, so a report says which one. */
     private final String tag;
@@ -79,11 +85,48 @@ public final class KitTransport {
         final ActorTestKit atk = kit.actorTestKit();
         // One thread runs recovery's blocking verbs in the order recovery submits them, so that recovery with
         // any parallelism allocates MRs (and so rkey indexes) in the same order on every run of a seed.
-        this.blockingVerbs = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            final Thread t = new Thread(r, "frwr-testkit-verbs-" + name);
+        this.verbsThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, VERBS_THREAD + name);
             t.setDaemon(true);
             return t;
         });
+        this.blockingVerbs = new java.util.concurrent.AbstractExecutorService() {
+            // Recovery's tasks wait here until the kit starts them, one at a time and only when every actor is
+            // idle (see startNextVerbsTask): so however many recovery runs at once, the verbs execute in one
+            // order, interleaved with the actors in one way, and a seed replays.
+            @Override
+            public void execute(Runnable task) {
+                synchronized (verbsQueue) {
+                    verbsQueue.addLast(task);
+                }
+            }
+
+            @Override
+            public void shutdown() {
+                verbsThread.shutdown();
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                return verbsThread.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return verbsThread.isShutdown();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return verbsThread.isTerminated();
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit)
+                    throws InterruptedException {
+                return verbsThread.awaitTermination(timeout, unit);
+            }
+        };
         this.ref = atk.spawn(RdmaTransport.create(settings, observed, spec, blockingVerbs), name);
         ref.tell(new RdmaTransport.WatchEvents(atk.spawn(eventLog.behavior(), name + "-events")));
         atk.spawn(Behaviors.<Void>setup(ctx -> {
@@ -403,7 +446,32 @@ public final class KitTransport {
 
     /** The kit is done with this transport: its recovery thread goes. */
     void closeExecutor() {
-        blockingVerbs.shutdownNow();
+        verbsThread.shutdownNow();
+    }
+
+    /** True while a recovery task runs (or is held by the device control). */
+    boolean verbsRunning() {
+        return verbsRunning.get();
+    }
+
+    /** At a quiescent point: starts the next queued recovery task, if none runs; false if nothing started. */
+    boolean startNextVerbsTask() {
+        final Runnable task;
+        synchronized (verbsQueue) {
+            if (verbsRunning.get() || verbsQueue.isEmpty() || verbsThread.isShutdown()) {
+                return false;
+            }
+            task = verbsQueue.pollFirst();
+            verbsRunning.set(true);
+        }
+        verbsThread.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                verbsRunning.set(false);
+            }
+        });
+        return true;
     }
 
     Ledger ledger() {

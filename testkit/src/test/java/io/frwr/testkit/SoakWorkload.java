@@ -8,6 +8,7 @@ import io.frwr.actors.MessageBuilder;
 import io.frwr.actors.RdmaTransport;
 import io.frwr.actors.Registration;
 import io.frwr.actors.TransportError;
+import io.frwr.actors.TransportEvent;
 import io.frwr.rpc.client.CallResult;
 import io.frwr.rpc.client.ClientSettings;
 import io.frwr.rpc.client.NfsClient;
@@ -78,10 +79,16 @@ final class SoakWorkload {
             final List<String> problems = new ArrayList<>();
             kit.awaitConnected();
             kit.inject(script);
-            if (rpc) {
-                rpcWorkload(kit, r, problems);
-            } else {
-                transportWorkload(kit, r, problems, twoTransports ? kit.transports().get(1) : null);
+            try {
+                if (rpc) {
+                    rpcWorkload(kit, r, problems);
+                } else {
+                    transportWorkload(kit, r, problems, twoTransports ? kit.transports().get(1) : null);
+                }
+            } catch (AssertionError | RuntimeException e) {
+                final List<TransportEvent> events = kit.eventHistory();
+                throw new AssertionError(e.getMessage() + "; unanswered: " + kit.transportUnderTest().unansweredRequests()
+                        + "; last events: " + events.subList(Math.max(0, events.size() - 12), events.size()), e);
             }
             if (!kit.transportUnderTest().isTerminated()) {
                 kit.inject(FaultScript.stopFailing()); // let the run end healthy: the books are checked below
@@ -126,6 +133,9 @@ final class SoakWorkload {
                 kit.inject(FaultScript.stopFailing());
             }
             final int op = r.nextInt(20);
+            if (Boolean.getBoolean("soak.verbose")) {
+                System.out.println("  op " + i + ": " + op + " held " + held);
+            }
             if (op < 6 || held.isEmpty()) {
                 register(kit, r, held, problems);
             } else if (op < 9) {
@@ -291,11 +301,19 @@ final class SoakWorkload {
         }
     }
 
-    /** Held or slow deregistrations and allocations, released later by the workload or at its end. */
+    /**
+     * Held or slow deregistrations and allocations. A hold is released after some manual time here: an
+     * Invalidate that needs a deregistration rightly waits as long as the device holds it, so the workload
+     * must not await one behind a hold it never lifts.
+     */
     private static void deviceTrouble(FrwrTestKit kit, SplittableRandom r) {
         final DeviceControl d = kit.deviceControl();
         switch (r.nextInt(4)) {
-            case 0 -> d.blockDeregs();
+            case 0 -> {
+                d.blockDeregs();
+                kit.advance(Duration.ofMillis(r.nextInt(300)));
+                d.unblock();
+            }
             case 1 -> d.slowDeregs(Duration.ofMillis(1 + r.nextInt(50)));
             case 2 -> d.slowAllocs(Duration.ofMillis(1 + r.nextInt(50)));
             default -> d.unblock();
