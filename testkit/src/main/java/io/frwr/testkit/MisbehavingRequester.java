@@ -108,7 +108,7 @@ public final class MisbehavingRequester implements AutoCloseable {
     private final DmaBuffer dataMemory;
     private final List<Reply> replies = new ArrayList<>();
     private final List<WorkCompletion> sendCompletions = new ArrayList<>();
-    private final List<WireMessage> readsOfOurMemory = new ArrayList<>();
+    private final List<WireMessage> remoteAccesses = new ArrayList<>();
     private final List<WorkCompletion> polled = new ArrayList<>();
     private final List<FastRegMr> mrs = new ArrayList<>();
     private QueuePair qp;
@@ -175,7 +175,7 @@ public final class MisbehavingRequester implements AutoCloseable {
         if (qp == null) {
             return;
         }
-        if (disconnectOnRead && !readsOfOurMemory.isEmpty()) {
+        if (disconnectOnRead && !remoteAccesses.isEmpty()) {
             disconnectOnRead = false;
             qp.disconnect();
         }
@@ -212,11 +212,12 @@ public final class MisbehavingRequester implements AutoCloseable {
 
     /**
      * Give this to the fabric's wire tap (it forwards every message): reads of our memory are remembered for
-     * {@link #readsOfOurMemory()} and for the disconnect of {@link #disconnectDuringRead}. Never posts.
+     * {@link #remoteAccesses()} and for the disconnect of {@link #disconnectDuringRead}. Never posts.
      */
     public void onWire(WireMessage m) {
-        if (m.kind() == WireMessage.Kind.RDMA_READ_REQUEST && m.dstEndpoint() == device.endpointId()) {
-            readsOfOurMemory.add(m);
+        if ((m.kind() == WireMessage.Kind.RDMA_READ_REQUEST || m.kind() == WireMessage.Kind.RDMA_WRITE)
+                && m.dstEndpoint() == device.endpointId()) {
+            remoteAccesses.add(m);
         }
     }
 
@@ -239,9 +240,12 @@ public final class MisbehavingRequester implements AutoCloseable {
         return List.copyOf(sendCompletions);
     }
 
-    /** RDMA READ requests the responder made of our memory, as the wire saw them (needs {@link #onWire}). */
-    public List<WireMessage> readsOfOurMemory() {
-        return List.copyOf(readsOfOurMemory);
+    /**
+     * RDMA READ requests and RDMA WRITEs the responder made of our memory, as the wire saw them (needs
+     * {@link #onWire}).
+     */
+    public List<WireMessage> remoteAccesses() {
+        return List.copyOf(remoteAccesses);
     }
 
     // ---- well-behaved ----------------------------------------------------------------------------------
@@ -290,8 +294,11 @@ public final class MisbehavingRequester implements AutoCloseable {
     public Chunk register(int length, int access) throws VerbsException {
         final int pageSize = device.attributes().pageSize();
         final int rounded = (length + pageSize - 1) / pageSize * pageSize;
+        if (rounded > DATA_BYTES) {
+            throw new IllegalArgumentException("at most " + DATA_BYTES + " bytes can be registered, asked " + length);
+        }
         if (nextDataOffset + rounded > DATA_BYTES) {
-            throw new IllegalStateException("out of registrable memory: " + DATA_BYTES + " bytes in all");
+            nextDataOffset = 0; // reuse from the start: ranges may then be registered twice, which is legal
         }
         final FastRegMr mr = pd.allocFastRegMr(rounded / pageSize);
         mrs.add(mr);

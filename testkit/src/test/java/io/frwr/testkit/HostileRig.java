@@ -85,6 +85,13 @@ final class HostileRig implements AutoCloseable {
         return r;
     }
 
+    /** Close a requester this rig connected (its memory and MRs released) and forget it. */
+    void retire(MisbehavingRequester r) {
+        requesters.remove(r);
+        r.close();
+        runUntilQuiet();
+    }
+
     /** Wait until the actors are idle, and let the requesters collect what arrived. */
     void settle() {
         do {

@@ -48,7 +48,7 @@ class MisbehavingRequesterTest {
         assertEquals(RdmaProc.RDMA_ERROR, o.reply().header().proc());
         assertInstanceOf(RdmaErrorBody.ErrChunk.class, o.reply().header().error());
         assertTrue(o.hostile().isConnected(), "ERR_CHUNK keeps the connection");
-        assertEquals(List.of(), o.hostile().readsOfOurMemory(), "nothing was read for a refused call");
+        assertEquals(List.of(), o.hostile().remoteAccesses(), "nothing was read for a refused call");
         assertEquals(1, o.stats().errorsSent());
         assertEquals(1, o.stats().headersRefused());
     }
@@ -136,7 +136,7 @@ class MisbehavingRequesterTest {
             final Outcome o = provoke(rig, Hostility.OVERLAPPING_SEGMENTS);
             assertEquals(RdmaProc.RDMA_MSG, o.reply().header().proc());
             assertEquals(ReplyStatus.SUCCESS, RpcReplyHeader.decode(XdrDecoder.of(o.reply().rpc())).status());
-            final List<WireMessage> reads = o.hostile().readsOfOurMemory();
+            final List<WireMessage> reads = o.hostile().remoteAccesses();
             assertEquals(2, reads.size());
             final long base = reads.get(0).remoteAddr();
             assertEquals(8192, reads.get(0).dmaLength());
@@ -236,7 +236,7 @@ class MisbehavingRequesterTest {
             final MisbehavingRequester hostile = rig.connect("hostile");
             final int xid = hostile.disconnectDuringRead(64 * 1024);
             rig.runUntilQuiet();
-            assertFalse(hostile.readsOfOurMemory().isEmpty(), "the responder had started reading");
+            assertFalse(hostile.remoteAccesses().isEmpty(), "the responder had started reading");
             assertTrue(hostile.isDisconnected());
             assertNull(hostile.replyTo(xid));
             rig.assertServes(honest);
