@@ -10,6 +10,10 @@
 # cov/ft at the end), and whether a finding was written. Jazzer keeps its corpus in <module>/.cifuzz-corpus/
 # (ignored by git) and writes a finding as <module>/src/test/resources/<package>/<Class>Inputs/<method>/crash-*:
 # commit those, so `mvn -B verify` replays them (regression mode) from then on.
+#
+# Jazzer 0.24 takes a run's length from the target's @FuzzTest(maxDuration = "10m") and ignores
+# -Djazzer.max_duration (later releases honour it, so MINUTES is passed on): with 0.24 every target
+# runs its 10 minutes whatever MINUTES says. Change the annotations for other lengths.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +50,7 @@ for t in "${TARGETS[@]}"; do
   rc=$?
   set -e
   after="$(find "$module/src/test/resources" -name 'crash-*' 2>/dev/null | wc -l)"
-  done_line="$(grep -E '^#[0-9]+ +DONE' "$log" | tail -1 || true)"
+  done_line="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)"
   runs="$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)"
   if [[ $rc -ne 0 || $after -gt $before ]]; then
     echo "FINDING $t: exit $rc, $((after - before)) new input(s) under $module/src/test/resources; see $log"

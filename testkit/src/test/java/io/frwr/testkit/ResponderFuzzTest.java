@@ -41,7 +41,7 @@ class ResponderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10m")
     void responderFedByAHostileRequester(FuzzedDataProvider in) throws Exception {
         if (rig == null) {
             rig = new HostileRig(7, SETTINGS);

@@ -23,7 +23,7 @@ class ReplyCheckFuzzTest {
             new RdmaSegment(0x101, 32768, 0x10000), new RdmaSegment(0x101, 32768, 0x18000)))),
             new WriteChunk(List.of(new RdmaSegment(0x202, 4096, 0x40000))));
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10m")
     void replyFromAHostileResponder(byte[] data) {
         final ByteBuffer in = ByteBuffer.wrap(data);
         final RpcRdmaHeader reply;
