@@ -144,6 +144,7 @@ public final class RpcRdmaCodec {
 
         private List<ReadSegment> readList() throws RpcRdmaDecodeException {
             final List<ReadSegment> out = new ArrayList<>();
+            long total = 0;
             while (discriminator("read list entry")) {
                 if (out.size() == limits.maxReadSegments()) {
                     throw fail(Reason.TOO_MANY_SEGMENTS, "read list has more than " + limits.maxReadSegments()
@@ -155,7 +156,14 @@ public final class RpcRdmaCodec {
                     throw fail(Reason.BAD_POSITION, "read segment position at offset " + at + " is "
                             + Integer.toUnsignedString(position) + ", must be a multiple of 4 in 0..2^31-1");
                 }
-                out.add(new ReadSegment(position, segment("read segment " + out.size())));
+                final ReadSegment r = new ReadSegment(position, segment("read segment " + out.size()));
+                total += r.segment().length();
+                // Checked per entry, before the next is read: the whole call never has to be believed first.
+                if (total > limits.maxReadBytes()) {
+                    throw fail(Reason.READ_LIST_TOO_LONG, "read list advertises " + total + " bytes by segment "
+                            + out.size() + ", a call may carry at most " + limits.maxReadBytes());
+                }
+                out.add(r);
             }
             return out;
         }

@@ -9,7 +9,7 @@ public final class RpcRdmaDecodeException extends Exception {
 
     public enum Reason {
         TRUNCATED, BAD_VERSION, BAD_PROC, TOO_MANY_SEGMENTS, TOO_MANY_CHUNKS, EMPTY_CHUNK, SEGMENT_TOO_LONG,
-        BAD_DISCRIMINATOR, BAD_POSITION
+        BAD_DISCRIMINATOR, BAD_POSITION, READ_LIST_TOO_LONG
     }
 
     private final Reason reason;

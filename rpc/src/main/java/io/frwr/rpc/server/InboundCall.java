@@ -25,6 +25,8 @@ final class InboundCall {
     int sendSlot = -1;
     OutgoingReply reply;
     boolean failed;
+    /** Its reply is posted (or never will be), so it no longer holds one of the requester's credits. */
+    boolean answered;
 
     InboundCall(long id, int xid, RpcRdmaHeader header, byte[] inline) {
         this.id = id;

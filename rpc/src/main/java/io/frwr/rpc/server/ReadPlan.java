@@ -2,6 +2,7 @@ package io.frwr.rpc.server;
 
 import io.frwr.rpc.rdma.ReadSegment;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -73,6 +74,11 @@ public final class ReadPlan {
      * padding, which RFC 8166 lets a requester leave out of the chunk) put back at its position.
      */
     public byte[] reassemble(byte[] inline, byte[] pulled) {
+        return reassemble(inline, ByteBuffer.wrap(pulled));
+    }
+
+    /** As {@link #reassemble(byte[], byte[])}, straight from the buffer the READs landed in: one copy, not two. */
+    public byte[] reassemble(byte[] inline, ByteBuffer pulled) {
         int size = inline.length;
         for (Chunk c : chunks) {
             size += c.length() + pad(c.length());
@@ -86,7 +92,7 @@ public final class ReadPlan {
             System.arraycopy(inline, in, out, at, copy);
             in += copy;
             at += copy;
-            System.arraycopy(pulled, c.bufferOffset(), out, at, c.length());
+            pulled.get(c.bufferOffset(), out, at, c.length());
             at += c.length() + pad(c.length());
         }
         System.arraycopy(inline, in, out, at, inline.length - in);

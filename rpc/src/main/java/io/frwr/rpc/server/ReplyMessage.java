@@ -13,10 +13,7 @@ public final class ReplyMessage {
     }
 
     public static byte[] build(int xid, RpcReply reply, boolean ddpInWriteChunk) {
-        final RpcReplyHeader header = new RpcReplyHeader(xid, reply.status(),
-                reply.status().accepted() ? OpaqueAuth.NONE : null, reply.mismatchLow(),
-                reply.mismatchHigh(), 0);
-        final byte[] head = header.encode();
+        final byte[] head = header(xid, reply).encode();
         final byte[] results = reply.results();
         final byte[] data = reply.hasDdpData() && !ddpInWriteChunk ? reply.ddpData() : new byte[0];
         final int pad = XdrEncoder.padding(data.length);
@@ -27,5 +24,17 @@ public final class ReplyMessage {
         System.arraycopy(data, 0, out, head.length + pos, data.length);
         System.arraycopy(results, pos, out, head.length + pos + data.length + pad, results.length - pos);
         return out;
+    }
+
+    /** What {@link #build} would return, in bytes, without building it (the responder checks it first). */
+    public static long size(RpcReply reply, boolean ddpInWriteChunk) {
+        final long data = reply.hasDdpData() && !ddpInWriteChunk ? reply.ddpData().length : 0;
+        return header(0, reply).encode().length + (long) reply.results().length + data + XdrEncoder.padding(
+                (int) data);
+    }
+
+    private static RpcReplyHeader header(int xid, RpcReply reply) {
+        return new RpcReplyHeader(xid, reply.status(), reply.status().accepted() ? OpaqueAuth.NONE : null,
+                reply.mismatchLow(), reply.mismatchHigh(), 0);
     }
 }

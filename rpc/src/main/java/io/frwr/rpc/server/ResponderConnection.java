@@ -33,6 +33,12 @@ final class ResponderConnection {
     final int slots;
     QueuePair qp;
     int sqInUse;
+    /** Calls received whose reply is not yet posted: what RFC 8166 credits count. */
+    int unanswered;
+    /** Direct memory mapped for this connection now: its slots and its calls' buffers. */
+    long mappedBytes;
+    /** We disconnected it; messages still polled are ignored until Disconnected releases it. */
+    boolean dropped;
     long nextCallId;
 
     ResponderConnection(long id, CompletionQueue sendCq, CompletionQueue recvCq, DmaBuffer recvBuffer,

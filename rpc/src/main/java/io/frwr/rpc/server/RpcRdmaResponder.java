@@ -59,8 +59,19 @@ import java.util.Optional;
  * <p>Threads. The provider's CM and CQ callbacks only tell this actor; all posting and polling happens
  * here. A CQ is drained by: poll until empty, arm, poll again.
  *
- * <p>Breakage. A requester that exceeds its credits hits RNR and the QP breaks; posts fail or flush, and
- * the Disconnected event releases that connection's buffers. Other connections are unaffected.
+ * <p>Hostile requesters. Every limit is the responder's own ({@link ResponderSettings}), never the peer's:
+ * the header decoder checks the read list against max-call-payload and the chunk counts while decoding, so
+ * a call advertising more gets ERR_CHUNK before any RDMA READ is posted and before any buffer is sized by
+ * it. Calls beyond the granted credits are answered SYSTEM_ERR without touching their chunks (RFC 8166
+ * section 3.3.1 allows an RPC-layer error); a requester with more than twice its grant unanswered is
+ * disconnected. A read buffer is released as soon as the call is reassembled, so a connection never holds
+ * more than {@link ResponderSettings#connectionMemoryBound()} of direct memory (tracked per connection and
+ * reported as {@link ResponderStats#peakConnectionBytes()}). A fault in handling one message disconnects
+ * that connection only; the actor keeps serving the others.
+ *
+ * <p>Breakage. A failed RDMA READ (an rkey never registered or invalidated mid-call, a segment beyond its
+ * registration) breaks the QP, as on hardware; posts fail or flush, and the Disconnected event releases
+ * that connection's buffers. Other connections are unaffected.
  */
 public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Command> {
     public interface Command {
@@ -99,7 +110,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     private final TimerScheduler<Command> timers;
     private final ProtectionDomain pd;
     private final ConnectionManager.Listener listener;
-    private final DecodeLimits limits = DecodeLimits.DEFAULT;
+    private final DecodeLimits limits;
     private final Map<Long, ResponderConnection> connections = new HashMap<>();
     private final List<WorkCompletion> polled = new ArrayList<>(POLL_BATCH);
     private long nextConnectionId;
@@ -110,6 +121,15 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     private long remoteInvalidations;
     private long connectionsAccepted;
     private long connectionsReleased;
+    private long headersRefused;
+    private long callsOverLimit;
+    private long messagesDropped;
+    private long callsOverCredit;
+    private long garbageArgs;
+    private long repliesTooLarge;
+    private long readFailures;
+    private long connectionsDropped;
+    private long peakConnectionBytes;
 
     public static Behavior<Command> create(RdmaDevice device, String listenAddress, ResponderSettings settings,
                                            RpcProgram program) {
@@ -123,6 +143,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
         super(ctx);
         this.device = device;
         this.settings = settings;
+        this.limits = settings.decodeLimits();
         this.program = program;
         this.timers = timers;
         this.pd = device.allocPd();
@@ -174,6 +195,8 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
             final ConnectParams params = new ConnectParams(pd, sendCq, recvCq, sqCapacity, credits, ours,
                     ACCEPT_TIMEOUT);
             connections.put(id, conn);
+            conn.mappedBytes = recvBuffer.length() + (long) sendBuffer.length();
+            peakConnectionBytes = Math.max(peakConnectionBytes, conn.mappedBytes);
             conn.qp = request.accept(params, ev -> self.tell(new CmEventArrived(id, ev,
                     ev instanceof CmEvent.Established e ? postInitialReceives(conn, e.qp()) : null)));
             connectionsAccepted++;
@@ -235,7 +258,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
         }
         for (InboundCall call : conn.calls.values()) {
             timers.cancel(new TimerKey(conn.id, call.id));
-            call.mapped.forEach(device::unmapBuffer);
+            unmapAll(conn, call);
         }
         conn.calls.clear();
         conn.waiting.clear();
@@ -304,7 +327,24 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
         } catch (VerbsException e) {
             getContext().getLog().debug("receive not re-posted on connection {}: {}", conn.id, e.getMessage());
         }
-        onCall(conn, message);
+        try {
+            onCall(conn, message);
+        } catch (RuntimeException e) {
+            // A bug reached by peer input must cost that connection, not the actor and every other connection.
+            getContext().getLog().error("connection {}: handling a {}-byte message failed, disconnecting", conn.id,
+                    message.length, e);
+            dropConnection(conn);
+        }
+    }
+
+    /** Disconnect a requester we will not serve; Disconnected then releases its resources. */
+    private void dropConnection(ResponderConnection conn) {
+        if (!conn.dropped) {
+            conn.dropped = true;
+            connectionsDropped++;
+            conn.waiting.clear();
+            conn.qp.disconnect();
+        }
     }
 
     private void onSendCompletion(ResponderConnection conn, WorkCompletion wc) {
@@ -313,9 +353,12 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
         if (call == null) {
             return;
         }
-        call.outstandingWrs--;
         final int kind = (int) (wc.wrId() & ((1 << KIND_BITS) - 1));
+        call.outstandingWrs--;
         if (wc.status() != WcStatus.SUCCESS) {
+            if (kind == KIND_READ && wc.status() != WcStatus.WR_FLUSH_ERR) {
+                readFailures++;
+            }
             if (wc.status() != WcStatus.WR_FLUSH_ERR) {
                 getContext().getLog().warn("connection {}: {} of xid 0x{} failed with {}", conn.id, wc.opcode(),
                         Integer.toHexString(call.xid), wc.status());
@@ -337,19 +380,67 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
         if (call.sendSlot >= 0) {
             conn.freeSendSlots.add(call.sendSlot);
         }
-        call.mapped.forEach(device::unmapBuffer);
+        answered(conn, call);
+        unmapAll(conn, call);
+    }
+
+    /** The call no longer counts against the requester's credits: its reply is posted, or it never will be. */
+    private static void answered(ResponderConnection conn, InboundCall call) {
+        if (!call.answered) {
+            call.answered = true;
+            conn.unanswered--;
+        }
+    }
+
+    /** Map a buffer for one call, counted against its connection so the peak can be reported and checked. */
+    private DmaBuffer mapFor(ResponderConnection conn, InboundCall call, int bytes) throws VerbsException {
+        final DmaBuffer b = device.mapBuffer(ByteBuffer.allocateDirect(bytes));
+        call.mapped.add(b);
+        conn.mappedBytes += bytes;
+        peakConnectionBytes = Math.max(peakConnectionBytes, conn.mappedBytes);
+        return b;
+    }
+
+    private void unmap(ResponderConnection conn, InboundCall call, DmaBuffer b) {
+        if (call.mapped.remove(b)) {
+            device.unmapBuffer(b);
+            conn.mappedBytes -= b.length();
+        }
+    }
+
+    private void unmapAll(ResponderConnection conn, InboundCall call) {
+        for (DmaBuffer b : call.mapped) {
+            device.unmapBuffer(b);
+            conn.mappedBytes -= b.length();
+        }
         call.mapped.clear();
     }
 
     // ---- calls ----
 
     private void onCall(ResponderConnection conn, byte[] message) {
+        if (conn.dropped) {
+            return;
+        }
+        if (conn.unanswered >= 2 * settings.credits()) {
+            getContext().getLog().warn("connection {}: {} calls unanswered with {} credits granted, disconnecting",
+                    conn.id, conn.unanswered, settings.credits());
+            dropConnection(conn);
+            return;
+        }
         final ByteBuffer in = ByteBuffer.wrap(message);
         final RpcRdmaHeader header;
         try {
             header = RpcRdmaCodec.decode(in, limits);
         } catch (RpcRdmaDecodeException e) {
             getContext().getLog().debug("connection {}: {}", conn.id, e.getMessage());
+            headersRefused++;
+            if (isOverLimit(e.reason())) {
+                callsOverLimit++;
+            }
+            if (!e.xidKnown()) {
+                messagesDropped++;
+            }
             if (e.xidKnown()) {
                 final RdmaErrorBody body = e.reason() == RpcRdmaDecodeException.Reason.BAD_VERSION
                         ? new RdmaErrorBody.ErrVers(RpcRdmaHeader.VERSION, RpcRdmaHeader.VERSION)
@@ -363,6 +454,13 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
         final InboundCall call = newCall(conn, header.xid(), header, inline);
         if (header.proc() == RdmaProc.RDMA_ERROR) {
             replyError(conn, call, new RdmaErrorBody.ErrChunk());
+            return;
+        }
+        if (conn.unanswered > settings.credits()) {
+            // RFC 8166 section 3.3.1: beyond the grant, an RPC-layer error; its chunks are never touched.
+            callsOverCredit++;
+            call.readPlan = ReadPlan.of(List.of());
+            prepareReply(conn, call, RpcReply.error(ReplyStatus.SYSTEM_ERR));
             return;
         }
         call.readPlan = ReadPlan.of(header.readList());
@@ -380,14 +478,26 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     private InboundCall newCall(ResponderConnection conn, int xid, RpcRdmaHeader header, byte[] inline) {
         final InboundCall call = new InboundCall(conn.nextCallId++, xid, header, inline);
         conn.calls.put(call.id, call);
+        conn.unanswered++;
         return call;
+    }
+
+    private static boolean isOverLimit(RpcRdmaDecodeException.Reason reason) {
+        return switch (reason) {
+            case READ_LIST_TOO_LONG, TOO_MANY_SEGMENTS, TOO_MANY_CHUNKS, SEGMENT_TOO_LONG -> true;
+            default -> false;
+        };
     }
 
     private boolean postReads(ResponderConnection conn, InboundCall call) {
         try {
+            if (call.readPlan.totalLength() > settings.maxCallPayload()) {
+                // The decoder already refused this; checked again because this is where memory is taken.
+                throw new IllegalStateException("read chunks of " + call.readPlan.totalLength()
+                        + " bytes passed the decoder's max-call-payload " + settings.maxCallPayload());
+            }
             if (call.readPlan.totalLength() > 0) {
-                call.readBuffer = device.mapBuffer(ByteBuffer.allocateDirect(call.readPlan.totalLength()));
-                call.mapped.add(call.readBuffer);
+                call.readBuffer = mapFor(conn, call, call.readPlan.totalLength());
             }
             final List<SendWr> chain = new ArrayList<>();
             for (ReadPlan.Pull p : call.readPlan.pulls()) {
@@ -416,9 +526,9 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     private void serve(ResponderConnection conn, InboundCall call) {
         final byte[] stream;
         if (call.readBuffer != null) {
-            final byte[] pulled = new byte[call.readPlan.totalLength()];
-            call.readBuffer.buffer().get(0, pulled);
-            stream = call.readPlan.reassemble(call.inline, pulled);
+            stream = call.readPlan.reassemble(call.inline, call.readBuffer.buffer());
+            unmap(conn, call, call.readBuffer); // pulled and copied: the reply may need the memory
+            call.readBuffer = null;
         } else {
             stream = call.readPlan == null ? call.inline : call.readPlan.reassemble(call.inline, new byte[0]);
         }
@@ -439,6 +549,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
             reply = new RpcReply(ReplyStatus.RPC_MISMATCH, RpcCallHeader.RPC_VERSION, RpcCallHeader.RPC_VERSION,
                     null, null, 0);
         } catch (XdrException e) {
+            garbageArgs++;
             reply = RpcReply.error(ReplyStatus.GARBAGE_ARGS);
         }
         if (settings.serviceTime().isZero()) {
@@ -462,6 +573,13 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     /** Decide how the reply travels: DDP item into the write chunk, inline or through the reply chunk. */
     private void prepareReply(ResponderConnection conn, InboundCall call, RpcReply reply) {
         final RpcRdmaHeader h = call.header;
+        if (replyPayload(reply, h, conn) > settings.maxReplyPayload()) {
+            repliesTooLarge++;
+            getContext().getLog().warn("xid 0x{}: the program's reply needs more than max-reply-payload {} bytes"
+                    + " of RDMA WRITE, answering SYSTEM_ERR", Integer.toHexString(call.xid),
+                    settings.maxReplyPayload());
+            reply = RpcReply.error(ReplyStatus.SYSTEM_ERR);
+        }
         final List<SendWr> writes = new ArrayList<>();
         final List<WriteChunk> echoed = new ArrayList<>();
         long written = 0;
@@ -475,7 +593,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
                     replyError(conn, call, new RdmaErrorBody.ErrChunk());
                     return;
                 }
-                echoed.add(pushChunk(call, h.writeList().get(i), data, writes));
+                echoed.add(pushChunk(conn, call, h.writeList().get(i), data, writes));
                 written += data.length;
             }
             final byte[] message = ReplyMessage.build(call.xid, reply, ddpToChunk);
@@ -485,7 +603,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
             if (RpcRdmaCodec.encodedSize(inlineHeader) + message.length <= conn.replyInlineLimit) {
                 send = concat(RpcRdmaCodec.encode(inlineHeader), message);
             } else if (h.replyChunk() != null && h.replyChunk().totalLength() >= message.length) {
-                final WriteChunk replyChunk = pushChunk(call, h.replyChunk(), message, writes);
+                final WriteChunk replyChunk = pushChunk(conn, call, h.replyChunk(), message, writes);
                 written += message.length;
                 send = RpcRdmaCodec.encode(RpcRdmaHeader.noMsg(call.xid, settings.credits(), List.of(), echoed,
                         replyChunk));
@@ -507,13 +625,25 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
         }
     }
 
+    /**
+     * The bytes this reply would move by RDMA WRITE: its DDP item into the write chunk, plus the whole
+     * message into the reply chunk when it cannot go inline. Computed before anything is mapped for it.
+     */
+    private long replyPayload(RpcReply reply, RpcRdmaHeader h, ResponderConnection conn) {
+        final boolean ddpToChunk = reply.hasDdpData() && !h.writeList().isEmpty();
+        final long ddp = ddpToChunk ? reply.ddpData().length : 0;
+        final long message = ReplyMessage.size(reply, ddpToChunk);
+        final int header = RpcRdmaCodec.encodedSize(RpcRdmaHeader.msg(h.xid(), settings.credits(), List.of(),
+                h.writeList(), null));
+        return ddp + (header + message <= conn.replyInlineLimit ? 0 : message);
+    }
+
     /** RDMA WRITE {@code data} across the chunk's segments; the echo states the bytes each segment got. */
-    private WriteChunk pushChunk(InboundCall call, WriteChunk chunk, byte[] data, List<SendWr> writes)
-            throws VerbsException {
+    private WriteChunk pushChunk(ResponderConnection conn, InboundCall call, WriteChunk chunk, byte[] data,
+                                 List<SendWr> writes) throws VerbsException {
         DmaBuffer source = null;
         if (data.length > 0) {
-            source = device.mapBuffer(ByteBuffer.allocateDirect(data.length));
-            call.mapped.add(source);
+            source = mapFor(conn, call, data.length);
             source.buffer().put(0, data);
         }
         final List<RdmaSegment> echo = new ArrayList<>();
@@ -531,8 +661,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     }
 
     private void replyError(ResponderConnection conn, InboundCall call, RdmaErrorBody body) {
-        call.mapped.forEach(device::unmapBuffer);
-        call.mapped.clear();
+        unmapAll(conn, call);
         final byte[] send = RpcRdmaCodec.encode(RpcRdmaHeader.error(call.xid, settings.credits(), body));
         call.reply = new OutgoingReply(List.of(), send, null, 0, true);
         conn.waiting.add(call);
@@ -566,6 +695,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
             if (!post(conn, call, chain)) {
                 return;
             }
+            answered(conn, call);
             countPosted(call.reply);
         }
     }
@@ -623,7 +753,9 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
 
     private Behavior<Command> onGetStats(GetStats m) {
         m.replyTo().tell(new ResponderStats(calls, errorsSent, bytesRead, bytesWritten, remoteInvalidations,
-                connectionsAccepted, connectionsReleased, connections.size()));
+                connectionsAccepted, connectionsReleased, connections.size(), headersRefused, callsOverLimit,
+                messagesDropped, callsOverCredit, garbageArgs, repliesTooLarge, readFailures, connectionsDropped,
+                peakConnectionBytes));
         return this;
     }
 

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class RawVerbsRequester implements AutoCloseable {
     static final int RECV_SIZE = 256 * 1024;
+    /** Calls {@link #burst} can have outstanding at once, each with a small receive slot of its own. */
+    static final int BURST_SLOTS = 64;
+    private static final int BURST_SLOT_SIZE = 8192;
     private static final long HANG_GUARD_SECONDS = 30;
 
     private final RdmaDevice device;
@@ -50,14 +53,14 @@ final class RawVerbsRequester implements AutoCloseable {
     RawVerbsRequester(RdmaDevice device, String serverAddress, boolean offerRemoteInvalidation) throws Exception {
         this.device = device;
         this.pd = device.allocPd();
-        this.sendCq = device.createCq(64);
-        this.recvCq = device.createCq(8);
+        this.sendCq = device.createCq(BURST_SLOTS + 64);
+        this.recvCq = device.createCq(BURST_SLOTS + 8);
         sendCq.setNotificationHandler(notified::release);
         recvCq.setNotificationHandler(notified::release);
         this.recvBuffer = map(RECV_SIZE);
         this.sendBuffer = map(RECV_SIZE);
         final byte[] pd8797 = CmPrivateMessage.of(offerRemoteInvalidation, RECV_SIZE, RECV_SIZE).encode();
-        device.connectionManager().connect(serverAddress, new ConnectParams(pd, sendCq, recvCq, 64, 8, pd8797,
+        device.connectionManager().connect(serverAddress, new ConnectParams(pd, sendCq, recvCq, BURST_SLOTS + 64, BURST_SLOTS + 8, pd8797,
                 Duration.ofSeconds(HANG_GUARD_SECONDS)), ev -> {
             if (ev instanceof CmEvent.Disconnected) {
                 disconnected.complete(ev);
@@ -121,6 +124,60 @@ final class RawVerbsRequester implements AutoCloseable {
         recvBuffer.buffer().get(0, reply);
         qp.postRecv(new RecvWr(1, recvBuffer.segment(0, RECV_SIZE)));
         return new Received(reply, wc);
+    }
+
+    /**
+     * SEND every message back to back without waiting, then collect as many replies (in arrival order).
+     * Each message must fit {@value #BURST_SLOT_SIZE} bytes; replies land in slots of that size.
+     */
+    List<Received> burst(List<byte[]> messages) throws Exception {
+        if (messages.size() > BURST_SLOTS) {
+            throw new IllegalArgumentException("a burst is at most " + BURST_SLOTS + " calls, was " + messages.size());
+        }
+        final DmaBuffer recv = map(BURST_SLOTS * BURST_SLOT_SIZE);
+        final DmaBuffer send = map(BURST_SLOTS * BURST_SLOT_SIZE);
+        for (int i = 0; i < messages.size(); i++) {
+            qp.postRecv(new RecvWr(1000 + i, recv.segment(i * BURST_SLOT_SIZE, BURST_SLOT_SIZE)));
+        }
+        final List<SendWr> chain = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            send.buffer().put(i * BURST_SLOT_SIZE, messages.get(i));
+            chain.add(new SendWr.Send(nextWrId++, true, List.of(send.segment(i * BURST_SLOT_SIZE,
+                    messages.get(i).length))));
+        }
+        qp.postSend(chain);
+        final List<Received> out = new ArrayList<>();
+        // The receive posted at connect is first in the queue: it takes the first reply.
+        final List<WorkCompletion> arrived = new ArrayList<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_GUARD_SECONDS);
+        while (arrived.size() < messages.size()) {
+            // Poll, arm, poll again; keep every completion (await() keeps only the one it looks for).
+            if (recvCq.poll(arrived, 16) > 0) {
+                continue;
+            }
+            recvCq.requestNotify();
+            if (recvCq.poll(arrived, 16) == 0) {
+                notified.tryAcquire(1, TimeUnit.SECONDS);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(arrived.size() + " of " + messages.size()
+                        + " replies within the hang guard");
+            }
+        }
+        for (WorkCompletion wc : arrived) {
+            if (wc.status() != WcStatus.SUCCESS) {
+                throw new IllegalStateException("RECV failed: " + wc);
+            }
+            final byte[] reply = new byte[wc.byteLen()];
+            if (wc.wrId() == 1) {
+                recvBuffer.buffer().get(0, reply);
+                qp.postRecv(new RecvWr(1, recvBuffer.segment(0, RECV_SIZE)));
+            } else {
+                recv.buffer().get((int) (wc.wrId() - 1000) * BURST_SLOT_SIZE, reply);
+            }
+            out.add(new Received(reply, wc));
+        }
+        return out;
     }
 
     record Received(byte[] bytes, WorkCompletion completion) {
