@@ -162,7 +162,11 @@ class KitApiTest {
             kit.runUntilQuiet();
             assertEquals(0, done.counters().occupancy().allocated(), done::toString);
             assertEquals(0, kit.clientDevice().liveMrCount(), "every MR deregistered");
-            assertTrue(kit.transportUnderTest().isTerminated());
+            // The transport stays as a tombstone that answers every later request, instead of dead letters.
+            assertFalse(kit.transportUnderTest().isTerminated());
+            final RdmaTransport.RegisterReply after = kit.register(Direction.PEER_READS, kit.memory(PAGE));
+            assertEquals(io.frwr.actors.TransportError.Kind.STOPPED,
+                    assertInstanceOf(RdmaTransport.RegisterFailed.class, after).error().kind());
             assertEquals(List.of(), kit.transportUnderTest().unansweredRequests());
         }
     }
@@ -179,8 +183,8 @@ class KitApiTest {
         try (FrwrTestKit shut = connected(208)) {
             shut.shutdown();
             shut.runUntilQuiet();
-            assertTrue(shut.transportUnderTest().isTerminated());
-        } // close after the transport stopped by itself
+            assertFalse(shut.transportUnderTest().isTerminated(), "a shut-down transport answers STOPPED until stopped");
+        } // close after the transport shut down by itself
     }
 
     @Test
