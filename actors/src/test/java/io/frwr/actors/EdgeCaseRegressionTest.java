@@ -9,7 +9,6 @@ import io.frwr.verbs.QueuePair;
 import io.frwr.verbs.Segment;
 import io.frwr.verbs.SendWr;
 import io.frwr.verbs.WcStatus;
-import io.frwr.verbs.WorkCompletion;
 import io.frwr.verbs.sim.SimCosts;
 import io.frwr.verbs.sim.SimDevice;
 import io.frwr.verbs.sim.SimMode;
@@ -99,24 +98,6 @@ class EdgeCaseRegressionTest {
         f.kit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
             assertTrue(f.fabric.pendingEvents() > 0, "nothing posted yet");
             return null;
-        });
-    }
-
-    private static WorkCompletion peerWrite(TransportFixture f, QueuePair sqp, Handle h, byte[] data) throws Exception {
-        final Segment src = f.server.mapBuffer(ByteBuffer.allocateDirect(data.length)).segment(0, data.length);
-        src.buffer().buffer().duplicate().put(data);
-        final long id = 1000 + data.length;
-        sqp.postSend(new SendWr.RdmaWrite(id, true, List.of(src), h.offset(), h.rkey()));
-        final List<WorkCompletion> wcs = new ArrayList<>();
-        return f.kit.createTestProbe().awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(2), () -> {
-            f.stepAll();
-            sqp.sendCq().poll(wcs, 16);
-            for (WorkCompletion wc : wcs) {
-                if (wc.wrId() == id) {
-                    return wc;
-                }
-            }
-            throw new AssertionError("no completion for the peer's WRITE yet");
         });
     }
 
@@ -214,7 +195,7 @@ class EdgeCaseRegressionTest {
             buf.buffer().buffer().duplicate().get(before);
             final byte[] evil = new byte[4096];
             Arrays.fill(evil, (byte) 0x5A);
-            assertEquals(WcStatus.REM_ACCESS_ERR, peerWrite(f, serverQpInRts(f), old, evil).status());
+            assertEquals(WcStatus.REM_ACCESS_ERR, TransportActorsTest.serverWrite(f, serverQpInRts(f), old, evil).status());
             final byte[] after = new byte[4096];
             buf.buffer().buffer().duplicate().get(after);
             assertArrayEquals(before, after, "the buffer handed back was overwritten");

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransportActorsTest {
     private static final SimCosts FREE = SimCosts.NONE;
 
-    private static WorkCompletion serverWrite(TransportFixture f, QueuePair sqp, Handle h, byte[] data) throws Exception {
+    /** The peer RDMA-WRITEs {@code data} under handle {@code h}; steps until its completion arrives. */
+    static WorkCompletion serverWrite(TransportFixture f, QueuePair sqp, Handle h, byte[] data) throws Exception {
         final Segment src = f.server.mapBuffer(ByteBuffer.allocateDirect(data.length)).segment(0, data.length);
         src.buffer().buffer().duplicate().put(data);
         sqp.postSend(new SendWr.RdmaWrite(77, true, List.of(src), h.offset(), h.rkey()));

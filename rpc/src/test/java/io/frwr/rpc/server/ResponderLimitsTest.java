@@ -138,15 +138,7 @@ class ResponderLimitsTest {
     }
 
     private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        final ByteBuffer b = ByteBuffer.allocate(n);
-        for (byte[] p : parts) {
-            b.put(p);
-        }
-        return b.array();
+        return RpcRdmaResponderTest.concat(parts);
     }
 
     private static byte[] rpcCall(int xid, int proc, byte[] args) {

@@ -111,7 +111,8 @@ class RpcRdmaResponderTest {
         return concat(head, args);
     }
 
-    private static byte[] concat(byte[]... parts) {
+    /** The parts laid end to end (shared with the other responder tests). */
+    static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;
