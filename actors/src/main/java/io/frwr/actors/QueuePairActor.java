@@ -61,6 +61,13 @@ import java.util.Map;
  * that its supervisor's backoff restart is the reconnect; the pool applies the recovery strategy before
  * the next QP may map. Requests wait for the next connection, bounded by request-wait; invalidations do
  * not wait: with no QP, the MRs are fenced by deregistering them.
+ *
+ * <h2>Answers</h2>
+ * Every Invalidate of one registration is answered together, when its fence completes (from whichever thread
+ * completes it, so an answer never depends on this actor still running); a registration of another transport
+ * is refused, and the caller's word that the peer invalidated an rkey counts only if a received SEND_WITH_INV
+ * named it. A QP of a retired protection domain (an MR in it could not be deregistered) is dropped, and one
+ * that connects late is refused, so the stuck MR's memory ends out of every peer's reach (docs/safety.md).
  */
 final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     interface Command { }
