@@ -44,7 +44,9 @@ public final class Cli {
 
     /** {@code ./frwr --help}. */
     public static String mainUsage() {
-        return new CommandLine(new Frwr()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        final CommandLine cl = new CommandLine(new Frwr());
+        cl.setUsageHelpWidth(110);
+        return cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
 
     /** {@code ./frwr loadgen --help}: generated from the options below, in sections. */
@@ -163,11 +165,11 @@ public final class Cli {
     // 4x output, 5x real RDMA.
 
     @Command(name = "frwr", synopsisHeading = "", customSynopsis = "usage: ./frwr <command> [options]",
-            description = "%ncommands:%n"
-                    + "  loadgen   NFSv3 over RPC-over-RDMA under load, with QP faults, MR recovery and invariant checks%n"
-                    + "            (simulated fabric by default; ./frwr loadgen --help for its options)%n",
-            footer = "%nexit codes: 0 ok, 1 an invariant failed, 2 bad command line, 3 the DiSNI provider cannot run"
-                    + " here")
+            description = {"", "commands:",
+                "  loadgen   NFSv3 over RPC-over-RDMA under load, with QP faults, MR recovery and invariant checks",
+                "            (simulated fabric by default; ./frwr loadgen --help for its options)"},
+            footer = {"", "exit codes: 0 ok, 1 an invariant failed, 2 bad command line, 3 the DiSNI provider cannot"
+                    + " run here"})
     static final class Frwr {
     }
 
@@ -351,8 +353,8 @@ public final class Cli {
     /** The option list in sections, each option under the heading of its {@code order}'s tens. */
     private static String optionSections(CommandLine.Help help) {
         final String[] headings = {"workload", "transport", "simulated fabric", "output",
-            "real RDMA (two processes; needs an RDMA device, libdisni, and java --add-exports"
-                    + " java.base/sun.nio.ch=ALL-UNNAMED, which ./frwr passes)"};
+            "real RDMA (two processes; needs an RDMA device, libdisni, and java --add-exports%n"
+                    + "  java.base/sun.nio.ch=ALL-UNNAMED, which ./frwr passes)"};
         final StringBuilder sb = new StringBuilder();
         for (int s = 0; s < headings.length; s++) {
             final List<OptionSpec> options = new ArrayList<>();
@@ -366,7 +368,7 @@ public final class Cli {
             for (OptionSpec o : options) {
                 layout.addOption(o, help.parameterLabelRenderer());
             }
-            sb.append(String.format("%n%s:%n", headings[s])).append(layout);
+            sb.append(String.format("%n" + headings[s] + ":%n")).append(layout);
         }
         return sb.toString();
     }

@@ -132,9 +132,11 @@ public final class Main {
     }
 
     static String plotSubtitle(RunResult r, List<Verdict> invariants, Timeline t) {
+        final String started = t.startedAt() == null ? "?" : java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC).format(t.startedAt());
         return String.format(java.util.Locale.ROOT, "%s fabric, %.1f s from %s, commit %s; %d calls, %d errors,"
                         + " %.0f calls/s, %.1f MB/s average; %s",
-                r.options().provider().name().toLowerCase(java.util.Locale.ROOT), r.seconds(), t.startedAt(),
+                r.options().provider().name().toLowerCase(java.util.Locale.ROOT), r.seconds(), started,
                 abbreviated(BuildInfo.current().gitCommit()), r.total().ops() + r.errors(), r.errors(),
                 r.total().opsPerSec(r.seconds()), r.total().mbPerSec(r.seconds()),
                 Invariants.allOk(invariants) ? "all invariants OK" : "INVARIANT FAILED");
