@@ -97,6 +97,9 @@ final class TimelinePlot {
         time.setAutoRangeIncludesZero(true);
         final double end = intervals.isEmpty() ? 1.0 : intervals.get(intervals.size() - 1).t();
         time.setRange(0.0, Math.max(end, 0.1));
+        if (end >= 3.0) {
+            time.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // whole seconds, not 0.1 s steps
+        }
         final CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
         plot.setGap(12.0);
         plot.add(panel("calls/s", CALLS, events, calls), 1);
