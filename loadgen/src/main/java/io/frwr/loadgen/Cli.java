@@ -263,8 +263,7 @@ public final class Cli {
         Path timeline;
 
         @Option(names = "--plot", paramLabel = "FILE", order = 42, converter = PlotPath.class,
-                description = "draw throughput and p99 latency per second, faults and reconnects marked (.png or"
-                        + " .svg)")
+                description = "draw throughput and p99 latency per second, faults and reconnects marked (a .png)")
         Path plot;
 
         @Option(names = "--verbose", order = 43, description = "log akka and io.frwr at INFO (default WARN)")
@@ -519,13 +518,13 @@ public final class Cli {
         }
     }
 
-    /** A picture: PNG or SVG, by the file's extension. */
+    /** A picture: PNG. */
     public static final class PlotPath extends FilePath {
         @Override
         public Path convert(String value) {
             final Path p = super.convert(value);
-            if (TimelinePlot.Format.of(p) == null) {
-                throw new TypeConversionException("must end in .png or .svg (the picture's format)");
+            if (!TimelinePlot.isPng(p)) {
+                throw new TypeConversionException("must end in .png (the picture is a PNG)");
             }
             return p;
         }

@@ -16,13 +16,10 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
-import org.jfree.svg.SVGUtils;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Rectangle;
 import java.awt.Stroke;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
@@ -35,7 +32,8 @@ import java.util.Locale;
  * {@code --plot FILE}: the run's timeline as a picture, with JFreeChart (headless, no network). Three panels
  * over one time axis: calls/s, MB/s, and latency (p99 and p50, ms) per interval, each point at the middle of
  * its interval. Every injected fault is a red dashed vertical line, every reconnect the transport made a green
- * solid one (in every panel), so a dip can be read against what caused it. PNG or SVG by the file's extension.
+ * solid one (in every panel), so a dip can be read against what caused it. PNG only: JFreeChart draws no SVG
+ * itself, and JFreeSVG is GPL-3.0.
  */
 final class TimelinePlot {
     static final int WIDTH = 1400;
@@ -50,15 +48,10 @@ final class TimelinePlot {
             new float[] {7f, 4f}, 0f);
     static final Stroke RECONNECT_STROKE = new BasicStroke(1.2f);
 
-    enum Format {
-        PNG, SVG;
-
-        /** By extension, case-insensitive; null if neither. */
-        static Format of(Path p) {
-            final Path name = p.getFileName();
-            final String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
-            return n.endsWith(".png") ? PNG : n.endsWith(".svg") ? SVG : null;
-        }
+    /** True if the file name ends in .png (any case). */
+    static boolean isPng(Path p) {
+        final Path name = p.getFileName();
+        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".png");
     }
 
     private TimelinePlot() {
@@ -69,13 +62,7 @@ final class TimelinePlot {
                       List<Timeline.Event> events) throws IOException {
         System.setProperty("java.awt.headless", "true");
         final JFreeChart chart = chart(title, subtitle, intervals, events);
-        if (Format.of(file) == Format.SVG) {
-            final SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-            chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-            SVGUtils.writeToSVG(file.toFile(), g.getSVGElement());
-        } else {
-            ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
-        }
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }
 
     static JFreeChart chart(String title, String subtitle, List<Timeline.Interval> intervals,

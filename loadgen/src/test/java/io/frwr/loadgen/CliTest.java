@@ -56,7 +56,7 @@ class CliTest {
                 "--recovery-strategy", "rebuild-on-reconnect", "--server-latency", "200us", "--fault-rate", "2",
                 "--seed", "-7", "--json", "out.json", "--pcap=cap.pcap", "--fabric-costs", "none",
                 "--call-timeout", "5s", "--remote-invalidation", "off", "--verbose", "--timeline", "t.jsonl",
-                "--plot=run.SVG");
+                "--plot=run.PNG");
         assertEquals(Duration.ofSeconds(3), o.duration());
         assertEquals(4, o.concurrency());
         assertEquals(3, o.payload().entries().size());
@@ -71,8 +71,8 @@ class CliTest {
         assertEquals(Path.of("out.json"), o.json());
         assertEquals(Path.of("cap.pcap"), o.pcap());
         assertEquals(Path.of("t.jsonl"), o.timeline());
-        assertEquals(Path.of("run.SVG"), o.plot());
-        assertEquals("--plot=run.SVG", o.args().get(o.args().size() - 1), "the command line is kept as given");
+        assertEquals(Path.of("run.PNG"), o.plot());
+        assertEquals("--plot=run.PNG", o.args().get(o.args().size() - 1), "the command line is kept as given");
         assertEquals(FabricCosts.NONE, o.fabricCosts());
         assertEquals(Duration.ofSeconds(5), o.callTimeout());
         assertTrue(o.verbose());
@@ -110,7 +110,8 @@ class CliTest {
         "--fabric-costs|cheap|--fabric-costs 'cheap': must be none or default",
         "--call-timeout|1ms|--call-timeout '1ms': must be in 100ms..10m",
         "--remote-invalidation|yes|--remote-invalidation 'yes': must be on or off",
-        "--plot|run.jpg|--plot 'run.jpg': must end in .png or .svg (the picture's format)",
+        "--plot|run.jpg|--plot 'run.jpg': must end in .png (the picture is a PNG)",
+        "--plot|run.svg|--plot 'run.svg': must end in .png (the picture is a PNG)",
         "--timeline|' '|--timeline ' ': must be a file path",
         "--address|host|--address 'host': must be host:port ([v6]:port for IPv6)",
     })

@@ -46,7 +46,7 @@ class OutputPathsTest {
     void writableFilesAndNewFilesInWritableDirectoriesPass(@TempDir Path dir) throws IOException {
         final Path existing = Files.writeString(dir.resolve("old.json"), "{}");
         assertDoesNotThrow(() -> OutputPaths.check(Cli.parse(List.of("--json", existing.toString(), "--timeline",
-                dir.resolve("t.jsonl").toString(), "--plot", dir.resolve("p.svg").toString()))));
+                dir.resolve("t.jsonl").toString(), "--plot", dir.resolve("p.png").toString()))));
         assertEquals("{}", Files.readString(existing), "an existing file is left alone until the run writes it");
         assertFalse(Files.exists(dir.resolve("t.jsonl")));
         assertDoesNotThrow(() -> OutputPaths.check(Cli.parse(List.of("--json", "relative-name.json"))),
