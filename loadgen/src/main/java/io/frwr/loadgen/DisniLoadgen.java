@@ -57,16 +57,16 @@ final class DisniLoadgen {
         return 0;
     }
 
-    static RunResult runClient(LoadgenOptions o, PrintStream out) throws VerbsException {
+    static RunResult runClient(LoadgenOptions o, PrintStream out, Timeline timeline) throws VerbsException {
         final SendQueueWatch device = new SendQueueWatch(DisniProvider.open(o.device(), DisniOptions.defaults()));
         try (Guardian guardian = new Guardian("loadgen", LoadgenConfig.akka(o.verbose()))) {
-            // remoteInvalidation is off with disni (OptionParser): ibv_reg_mr MRs cannot be invalidated remotely.
+            // remoteInvalidation is off with disni (Cli): ibv_reg_mr MRs cannot be invalidated remotely.
             final ClientSettings clientSettings = LoadgenConfig.client(o);
             final ActorRef<RdmaTransport.Command> transport = guardian.spawn(RdmaTransport.create(
                     LoadgenConfig.transport(o), device, clientSettings.connectionSpec(o.address())), "transport");
             final ActorRef<RpcRdmaClient.Command> client = guardian.spawn(
                     RpcRdmaClient.create(transport, device, clientSettings), "rpc-client");
-            final LoadSession session = new LoadSession(guardian, o, transport, client, device, out);
+            final LoadSession session = new LoadSession(guardian, o, transport, client, device, out, timeline);
             session.awaitConnected(CONNECT_BOUND);
             out.printf("loadgen client: disni to %s, %d workers, payload %s, %s%n", o.address(), o.concurrency(),
                     o.payload(), DurationArg.format(o.duration()));

@@ -3,10 +3,11 @@ package io.frwr.loadgen;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Durations on the command line: a number with ns, us, ms, s or m (20s, 200us, 1500ms, 2m). */
+/** Durations on the command line: a number with ns, us, ms, s, m or h (20s, 200us, 1500ms, 2m, 1h). */
 public final class DurationArg {
-    private static final String[] UNITS = {"ns", "us", "ms", "s", "m"};
-    private static final long[] UNIT_NANOS = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L};
+    private static final String[] UNITS = {"ns", "us", "ms", "s", "m", "h"};
+    private static final long[] UNIT_NANOS = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L,
+        3_600_000_000_000L};
 
     private DurationArg() {
     }
@@ -22,7 +23,7 @@ public final class DurationArg {
         final String unit = t.substring(split);
         if (digits.isEmpty() || digits.length() > 12) {
             throw new IllegalArgumentException("'" + text + "' is not a duration; write a whole number with ns,"
-                    + " us, ms, s or m (20s, 200us)");
+                    + " us, ms, s, m or h (20s, 200us)");
         }
         if (unit.isEmpty() && Long.parseLong(digits) == 0) {
             return Duration.ZERO;
@@ -32,8 +33,8 @@ public final class DurationArg {
                 return Duration.ofNanos(Math.multiplyExact(Long.parseLong(digits), UNIT_NANOS[i]));
             }
         }
-        throw new IllegalArgumentException("'" + text + "' has no unit; write a whole number with ns, us, ms, s"
-                + " or m (20s, 200us)");
+        throw new IllegalArgumentException("'" + text + "' has no unit; write a whole number with ns, us, ms, s,"
+                + " m or h (20s, 200us)");
     }
 
     /** The largest unit that shows the value exactly: 20s, 200us, 0s. */

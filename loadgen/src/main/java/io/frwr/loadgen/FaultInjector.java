@@ -16,11 +16,14 @@ final class FaultInjector {
     private final double ratePerSecond;
     private final SplittableRandom random;
     private final AtomicLong injected = new AtomicLong();
+    private final Timeline timeline;
     private volatile boolean stopped;
     private Thread thread;
 
-    FaultInjector(SimFaults faults, double ratePerSecond, long seed) {
+    /** Each fault goes to {@code timeline} (its QP and the moment) as it is injected. */
+    FaultInjector(SimFaults faults, double ratePerSecond, long seed, Timeline timeline) {
         this.faults = faults;
+        this.timeline = timeline;
         this.ratePerSecond = ratePerSecond;
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
@@ -60,8 +63,10 @@ final class FaultInjector {
                 LockSupport.parkNanos(this, wait);
                 continue;
             }
-            if (faults.breakRandomQp().isPresent()) {
+            final var victim = faults.breakRandomQp();
+            if (victim.isPresent()) {
                 injected.incrementAndGet();
+                timeline.fault(System.nanoTime(), victim.get().qpNum());
             }
             due += nextGapNanos();
         }

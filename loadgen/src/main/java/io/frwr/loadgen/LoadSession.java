@@ -13,6 +13,7 @@ import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,17 +36,25 @@ final class LoadSession {
     private final ActorRef<RdmaTransport.Command> transport;
     private final ActorRef<RpcRdmaClient.Command> client;
     private final SendQueueWatch device;
-    private final PrintStream out;
+    /** How often the transport's counters are read for reconnects (the timeline's reconnect times). */
+    static final long SAMPLE_NANOS = 100_000_000L;
+    static final long INTERVAL_NANOS = 1_000_000_000L;
 
+    private final PrintStream out;
+    private final Timeline timeline;
+
+    /** @param timeline gets the run's intervals and reconnects (and its start line when the workers start) */
     LoadSession(Guardian guardian, LoadgenOptions options, ActorRef<RdmaTransport.Command> transport,
-                ActorRef<RpcRdmaClient.Command> client, SendQueueWatch device, PrintStream out) {
+                ActorRef<RpcRdmaClient.Command> client, SendQueueWatch device, PrintStream out, Timeline timeline) {
         this.guardian = guardian;
         this.options = options;
         this.transport = transport;
         this.client = client;
         this.device = device;
         this.out = out;
+        this.timeline = timeline;
     }
+
 
     /** Wait until the client has seen its first connection come up. */
     void awaitConnected(Duration bound) {
@@ -67,6 +76,8 @@ final class LoadSession {
         final int region = options.payload().maxBytes();
         final List<ActorRef<Worker.Command>> workers = new ArrayList<>();
         final long start = System.nanoTime();
+        final Instant startedAt = Instant.now();
+        timeline.start(start, startedAt, ReportJson.startLine(options, startedAt, BuildInfo.current()));
         for (int i = 0; i < options.concurrency(); i++) {
             workers.add(guardian.spawn(Worker.create(i, client, device, file, (long) i * region, options.payload(),
                     options.seed(), live, device.book()), "worker-" + i));
@@ -75,19 +86,32 @@ final class LoadSession {
             faults.start();
         }
         final long end = start + options.duration().toNanos();
-        final Progress progress = new Progress(out, live, start);
-        long nextTick = start + 1_000_000_000L;
+        final Progress progress = new Progress(out, live, start, timeline);
+        long nextTick = start + INTERVAL_NANOS;
+        long nextSample = start + SAMPLE_NANOS;
         while (true) {
             final long now = System.nanoTime();
             if (now >= end) {
                 break;
             }
-            if (now >= nextTick) {
-                progress.print(now, transportCounters(), faults == null ? 0 : faults.injected());
-                nextTick += 1_000_000_000L;
+            if (now >= nextSample) {
+                final TransportCounters.Snapshot c = transportCounters();
+                timeline.reconnects(now, c.get(TransportCounter.RECONNECTS));
+                if (now >= nextTick) {
+                    progress.interval(now, c, faults == null ? 0 : faults.injected(), true);
+                    nextTick += INTERVAL_NANOS;
+                }
+                nextSample += SAMPLE_NANOS;
                 continue;
             }
-            LockSupport.parkNanos(Math.min(end, nextTick) - now);
+            LockSupport.parkNanos(Math.min(end, nextSample) - now);
+        }
+        // The last, partial interval, up to the end of the workload (not printed: the table follows).
+        final long now = System.nanoTime();
+        final TransportCounters.Snapshot last = transportCounters();
+        timeline.reconnects(now, last.get(TransportCounter.RECONNECTS));
+        if (now - progress.lastNanos >= SAMPLE_NANOS / 2) {
+            progress.interval(now, last, faults == null ? 0 : faults.injected(), false);
         }
         final long faultsInjected = faults == null ? 0 : faults.stop();
         final List<WorkerTally> tallies = new ArrayList<>();
@@ -195,36 +219,54 @@ final class LoadSession {
                 ownership, releases);
     }
 
-    /** The once-a-second line: elapsed, ops/s, MB/s, in flight, MR occupancy, reconnects. */
+    /** The once-a-second line (elapsed, ops/s, MB/s, in flight, MR occupancy, reconnects) and its interval. */
     static final class Progress {
         private final PrintStream out;
         private final LiveCounters live;
         private final long start;
+        private final Timeline timeline;
+        private Histogram latency;
         private long lastNanos;
         private long lastOps;
         private long lastBytes;
+        private long lastErrors;
 
-        Progress(PrintStream out, LiveCounters live, long start) {
+        Progress(PrintStream out, LiveCounters live, long start, Timeline timeline) {
             this.out = out;
             this.live = live;
             this.start = start;
+            this.timeline = timeline;
             this.lastNanos = start;
+            live.latency.reset();
         }
 
-        void print(long now, TransportCounters.Snapshot c, long faults) {
+        /** Closes the interval since the last one at {@code now}; prints its line if {@code print}. */
+        void interval(long now, TransportCounters.Snapshot c, long faults, boolean print) {
             final long ops = live.ops();
             final long bytes = live.bytes();
+            final long errors = live.errors();
             final double dt = (now - lastNanos) / 1e9;
             final PoolOccupancy o = c.occupancy();
-            out.printf("[%6.1fs] ops/s %8.0f  MB/s %8.1f  in-flight %3d  MRs free/registered/recovering %d/%d/%d"
-                            + "  reconnects %d  faults %d  errors %d%n",
-                    (now - start) / 1e9, (ops - lastOps) / dt, (bytes - lastBytes) / PayloadRow.MB / dt,
+            latency = live.latency.getIntervalHistogram(latency);
+            final double callsPerSec = (ops - lastOps) / dt;
+            final double mbPerSec = (bytes - lastBytes) / PayloadRow.MB / dt;
+            final boolean any = latency.getTotalCount() > 0;
+            timeline.interval(new Timeline.Interval(timeline.secondsAt(now), dt, ops - lastOps, callsPerSec, mbPerSec,
+                    errors - lastErrors, any ? latency.getValueAtPercentile(50) / 1e3 : 0,
+                    any ? latency.getValueAtPercentile(99) / 1e3 : 0, any ? latency.getMaxValue() / 1e3 : 0,
                     live.inFlight(), o.free(), o.registered(), o.recovering(), c.get(TransportCounter.RECONNECTS),
-                    faults, live.errors());
-            out.flush();
+                    faults));
+            if (print) {
+                out.printf("[%6.1fs] ops/s %8.0f  MB/s %8.1f  in-flight %3d  MRs free/registered/recovering %d/%d/%d"
+                                + "  reconnects %d  faults %d  errors %d%n",
+                        (now - start) / 1e9, callsPerSec, mbPerSec, live.inFlight(), o.free(), o.registered(),
+                        o.recovering(), c.get(TransportCounter.RECONNECTS), faults, errors);
+                out.flush();
+            }
             lastNanos = now;
             lastOps = ops;
             lastBytes = bytes;
+            lastErrors = errors;
         }
     }
 }

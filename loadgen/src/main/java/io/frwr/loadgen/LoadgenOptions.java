@@ -6,19 +6,21 @@ import io.frwr.config.RecoveryStrategy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The effective options of one {@code loadgen} run (see {@link Usage#LOADGEN} for each one's meaning).
- * {@code json}, {@code pcap}, {@code role}, {@code address} and {@code device} may be null.
+ * The effective options of one {@code loadgen} run (see {@link Cli} or {@code ./frwr loadgen --help} for each
+ * one's meaning). {@code json}, {@code pcap}, {@code timeline}, {@code plot}, {@code role}, {@code address} and
+ * {@code device} may be null; {@code args} is the command line as given (after the word {@code loadgen}).
  */
 public record LoadgenOptions(Duration duration, int concurrency, PayloadMix payload, int poolSize,
                              AcquireMode acquireMode, int batchSize, int recoveryParallelism,
                              RecoveryStrategy recoveryStrategy, Duration serverLatency, double faultRate, long seed,
-                             Path json, Path pcap, Provider provider, Role role, String address, String device,
+                             Path json, Path pcap, Path timeline, Path plot, Provider provider, Role role, String address, String device,
                              FabricCosts fabricCosts, Duration callTimeout, boolean remoteInvalidation,
-                             boolean verbose) {
+                             boolean verbose, List<String> args) {
     public enum Provider { SIM, DISNI }
 
     public enum Role { SERVER, CLIENT }
@@ -26,10 +28,11 @@ public record LoadgenOptions(Duration duration, int concurrency, PayloadMix payl
     public static LoadgenOptions defaults() {
         return new LoadgenOptions(Duration.ofSeconds(20), 16, PayloadMix.parse("4k:60,64k:30,1m:10"), 64,
                 AcquireMode.PER_CHUNK, 8, 4, RecoveryStrategy.PER_MR, Duration.ZERO, 0.5, 1L, null, null,
-                Provider.SIM, null, null, null, FabricCosts.DEFAULT, Duration.ofSeconds(10), true, false);
+                null, null, Provider.SIM, null, null, null, FabricCosts.DEFAULT, Duration.ofSeconds(10), true, false,
+                List.of());
     }
 
-    /** The options as their command-line spelling, for the report and the JSON {@code config} object. */
+    /** The options as their command-line spelling, for the text report. */
     public Map<String, String> asConfig() {
         final Map<String, String> m = new LinkedHashMap<>();
         m.put("provider", lower(provider));
@@ -52,6 +55,12 @@ public record LoadgenOptions(Duration duration, int concurrency, PayloadMix payl
         }
         if (pcap != null) {
             m.put("pcap", pcap.toString());
+        }
+        if (timeline != null) {
+            m.put("timeline", timeline.toString());
+        }
+        if (plot != null) {
+            m.put("plot", plot.toString());
         }
         if (role != null) {
             m.put("role", lower(role));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,6 +21,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // --plot draws without a display
         final int code = run(Arrays.asList(args), System.out, System.err);
         System.out.flush();
         System.exit(code);
@@ -28,7 +30,7 @@ public final class Main {
     /** Runs a command line and returns its exit code; prints to {@code out} and {@code err}, never exits. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
-            (args.isEmpty() ? err : out).print(Usage.MAIN);
+            (args.isEmpty() ? err : out).print(Cli.mainUsage());
             return args.isEmpty() ? USAGE : OK;
         }
         if (!args.get(0).equals("loadgen")) {
@@ -36,13 +38,18 @@ public final class Main {
             return USAGE;
         }
         final List<String> rest = args.subList(1, args.size());
-        if (OptionParser.wantsHelp(rest)) {
-            out.print(Usage.LOADGEN);
+        if (Cli.wantsHelp(rest)) {
+            out.print(Cli.loadgenUsage());
+            return OK;
+        }
+        if (Cli.wantsVersion(rest)) {
+            out.println(BuildInfo.current());
             return OK;
         }
         final LoadgenOptions options;
         try {
-            options = OptionParser.parse(rest);
+            options = Cli.parse(rest);
+            OutputPaths.check(options);
         } catch (UsageException e) {
             err.println("loadgen: " + e.getMessage());
             return USAGE;
@@ -60,31 +67,82 @@ public final class Main {
     }
 
     private static int loadgen(LoadgenOptions o, PrintStream out, PrintStream err) throws Exception {
-        final RunResult result;
-        if (o.provider() == LoadgenOptions.Provider.DISNI) {
+        final boolean disni = o.provider() == LoadgenOptions.Provider.DISNI;
+        if (disni) {
             final String missing = DisniLoadgen.unavailable();
             if (missing != null) {
                 err.println(missing);
                 return PROVIDER_UNAVAILABLE;
             }
-            OptionParser.requireDisniEndpoint(o);
+            Cli.requireDisniEndpoint(o);
             if (o.role() == LoadgenOptions.Role.SERVER) {
                 return DisniLoadgen.serve(o, out);
             }
-            result = DisniLoadgen.runClient(o, out);
-        } else {
-            result = SimLoadgen.run(o, out);
         }
-        final List<Verdict> invariants = Invariants.check(result);
+        final Timeline timeline;
+        try {
+            timeline = Timeline.open(o.timeline());
+        } catch (IOException e) {
+            throw new UsageException("--timeline " + o.timeline() + ": cannot write there: " + e);
+        }
+        final RunResult result;
+        final List<Verdict> invariants;
+        try (timeline) {
+            result = disni ? DisniLoadgen.runClient(o, out, timeline) : SimLoadgen.run(o, out, timeline);
+            invariants = Invariants.check(result);
+            timeline.end(ReportJson.endLine(result, invariants));
+        }
         ReportText.print(out, result, invariants);
-        if (o.json() != null) {
-            writeJson(o, result, invariants);
-            out.println("json: " + o.json());
+        boolean written = true;
+        if (o.timeline() != null) {
+            out.println(timeline.failure() == null ? "timeline: " + o.timeline()
+                    : "timeline: stopped early (" + timeline.failure() + "): " + o.timeline());
         }
-        return Invariants.allOk(invariants) ? OK : INVARIANT_FAILED;
+        if (o.json() != null) {
+            written &= write(out, err, "--json", o.json(), () -> Files.writeString(o.json(),
+                    ReportJson.render(result, invariants, timeline, BuildInfo.current()), StandardCharsets.UTF_8));
+        }
+        if (o.plot() != null) {
+            written &= write(out, err, "--plot", o.plot(), () -> TimelinePlot.write(o.plot(), plotTitle(o),
+                    plotSubtitle(result, invariants, timeline), timeline.intervals(), timeline.events()));
+        }
+        return Invariants.allOk(invariants) && written ? OK : INVARIANT_FAILED;
     }
 
-    private static void writeJson(LoadgenOptions o, RunResult result, List<Verdict> invariants) throws IOException {
-        Files.writeString(o.json(), ReportJson.render(result, invariants), StandardCharsets.UTF_8);
+    private interface Output {
+        void write() throws IOException;
+    }
+
+    /** Writes one output file; a failure is one line on stderr (the run's results are on stdout already). */
+    private static boolean write(PrintStream out, PrintStream err, String option, Path path, Output output) {
+        try {
+            output.write();
+            out.println(option.substring(2) + ": " + path);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            err.println("loadgen: " + option + " " + path + ": could not be written: " + e);
+            return false;
+        }
+    }
+
+    static String plotTitle(LoadgenOptions o) {
+        return "frwr loadgen: " + o.concurrency() + " workers, payload " + o.payload() + ", pool " + o.poolSize()
+                + " MRs (" + o.asConfig().get("acquire-mode") + ", " + o.asConfig().get("recovery-strategy")
+                + "), fault rate " + o.faultRate() + "/s, seed " + o.seed();
+    }
+
+    static String plotSubtitle(RunResult r, List<Verdict> invariants, Timeline t) {
+        final String started = t.startedAt() == null ? "?" : java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC).format(t.startedAt());
+        return String.format(java.util.Locale.ROOT, "%s fabric, %.1f s from %s, commit %s; %d calls, %d errors,"
+                        + " %.0f calls/s, %.1f MB/s average; %s",
+                r.options().provider().name().toLowerCase(java.util.Locale.ROOT), r.seconds(), started,
+                abbreviated(BuildInfo.current().gitCommit()), r.total().ops() + r.errors(), r.errors(),
+                r.total().opsPerSec(r.seconds()), r.total().mbPerSec(r.seconds()),
+                Invariants.allOk(invariants) ? "all invariants OK" : "INVARIANT FAILED");
+    }
+
+    private static String abbreviated(String commit) {
+        return commit.length() > 12 && !commit.equals(BuildInfo.UNKNOWN) ? commit.substring(0, 12) : commit;
     }
 }

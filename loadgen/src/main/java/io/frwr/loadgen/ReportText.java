@@ -8,7 +8,6 @@ import io.frwr.rpc.client.ClientStats;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
 
 /** The end-of-run report: a perftest-style table, the counters, and the invariant checks. */
 public final class ReportText {
@@ -96,35 +95,5 @@ public final class ReportText {
             out.println(line);
             line.setLength(0);
         }
-    }
-
-    /** For the JSON: the counters as label to value, in declaration order. */
-    static void transportCounters(JsonWriter w, TransportCounters.Snapshot s) {
-        w.beginObject();
-        for (TransportCounter c : TransportCounter.values()) {
-            w.field(c.label(), s.get(c));
-        }
-        w.endObject();
-    }
-
-    static void clientCounters(JsonWriter w, ClientStats s) {
-        w.beginObject();
-        for (ClientCounter c : ClientCounter.values()) {
-            w.field(c.label(), s.get(c));
-        }
-        w.field("max_outstanding", s.maxOutstanding());
-        w.endObject();
-    }
-
-    static void stringMap(JsonWriter w, Map<String, ?> m) {
-        w.beginObject();
-        for (Map.Entry<String, ?> e : m.entrySet()) {
-            if (e.getValue() instanceof Long n) {
-                w.field(e.getKey(), n);
-            } else {
-                w.field(e.getKey(), String.valueOf(e.getValue()));
-            }
-        }
-        w.endObject();
     }
 }

@@ -32,7 +32,7 @@ final class SimLoadgen {
     private SimLoadgen() {
     }
 
-    static RunResult run(LoadgenOptions o, PrintStream out) throws IOException, VerbsException {
+    static RunResult run(LoadgenOptions o, PrintStream out, Timeline timeline) throws IOException, VerbsException {
         final SimFabric fabric = SimFabric.builder().seed(o.seed()).mode(SimMode.FREE).costs(o.fabricCosts().costs())
                 .build();
         final PcapWriter pcap = o.pcap() == null ? null : PcapWriter.open(o.pcap());
@@ -43,7 +43,7 @@ final class SimLoadgen {
             }
             final RunResult result;
             try (Guardian guardian = new Guardian("loadgen", LoadgenConfig.akka(o.verbose()))) {
-                result = runOn(fabric, guardian, o, out);
+                result = runOn(fabric, guardian, o, out, timeline);
             }
             return result;
         } finally {
@@ -58,7 +58,8 @@ final class SimLoadgen {
         }
     }
 
-    private static RunResult runOn(SimFabric fabric, Guardian guardian, LoadgenOptions o, PrintStream out)
+    private static RunResult runOn(SimFabric fabric, Guardian guardian, LoadgenOptions o, PrintStream out,
+                                   Timeline timeline)
             throws VerbsException {
         final SimDevice requester = fabric.endpoint("client");
         final SendQueueWatch clientDevice = new SendQueueWatch(requester, new CallBook(RkeyProbe.of(requester)));
@@ -78,13 +79,13 @@ final class SimLoadgen {
                 LoadgenConfig.transport(o), clientDevice, clientSettings.connectionSpec(SERVER_ADDRESS)), "transport");
         final ActorRef<RpcRdmaClient.Command> client = guardian.spawn(
                 RpcRdmaClient.create(transport, clientDevice, clientSettings), "rpc-client");
-        final LoadSession session = new LoadSession(guardian, o, transport, client, clientDevice, out);
+        final LoadSession session = new LoadSession(guardian, o, transport, client, clientDevice, out, timeline);
         session.awaitConnected(CONNECT_BOUND);
         out.printf("loadgen: sim fabric (costs %s), %d workers, payload %s, %s, pool %d MRs (%s), recovery %s x%d,"
                         + " fault rate %s/s, seed %d%n", o.fabricCosts().name().toLowerCase(), o.concurrency(),
                 o.payload(), DurationArg.format(o.duration()), o.poolSize(), o.asConfig().get("acquire-mode"),
                 o.asConfig().get("recovery-strategy"), o.recoveryParallelism(), o.faultRate(), o.seed());
-        final FaultInjector faults = new FaultInjector(fabric.faults(), o.faultRate(), o.seed());
+        final FaultInjector faults = new FaultInjector(fabric.faults(), o.faultRate(), o.seed(), timeline);
         return session.run(file, faults, () -> fabric.stats().staleRkeyAccessSucceeded());
     }
 }

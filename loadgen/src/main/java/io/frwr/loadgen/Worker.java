@@ -140,6 +140,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         final String why = m.result() instanceof CallResult.CallFailed f ? f.error().message() : error;
         if (error == null) {
             tally.succeeded++;
+            live.latency.recordValue(Math.max(1, nanos));
             tally.okByOp[op.ordinal()]++;
             if (op == OpKind.WRITE || op == OpKind.READ) {
                 tally.recordSized(inFlightSize, nanos);

@@ -63,7 +63,7 @@ class InvariantsTest {
                 releases);
     }
 
-    private static RunResult healthy() {
+    static RunResult healthy() {
         return result(10, 9, 1, 0, SETTLED, client(10, 9, 1, 0), 0L, 0);
     }
 

@@ -1,20 +1,22 @@
 package io.frwr.loadgen;
 
 import io.frwr.invariants.Invariant;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Whole runs through {@link Main#run}, as ./frwr makes them, on the simulated fabric with faults. */
@@ -30,10 +32,12 @@ class LoadgenEndToEndTest {
     }
 
     @Test
-    void aShortRunWithFaultsPassesEveryInvariantAndWritesTheJson(@TempDir Path dir) throws IOException {
+    void aShortRunWithFaultsPassesEveryInvariantAndWritesJsonTimelineAndPlot(@TempDir Path dir) throws IOException {
         final Path json = dir.resolve("run.json");
+        final Path timeline = dir.resolve("run.jsonl");
+        final Path plot = dir.resolve("run.png");
         final Outcome o = run("loadgen", "--duration", "3s", "--fault-rate", "2", "--concurrency", "8",
-                "--json", json.toString());
+                "--json", json.toString(), "--timeline", timeline.toString(), "--plot", plot.toString());
         assertEquals(0, o.code(), o.out() + o.err());
         assertTrue(o.out().contains(" all invariants OK"), o.out());
         assertEquals(Arrays.stream(Invariant.values()).map(i -> "  [OK] " + i.label()).sorted().toList(), o.out().lines()
@@ -45,18 +49,35 @@ class LoadgenEndToEndTest {
                 "the ownership watch saw the calls: " + o.out());
         assertTrue(o.out().contains("BW average[MB/sec]"), o.out());
         assertTrue(o.out().lines().anyMatch(l -> l.startsWith("[") && l.contains("ops/s")), "progress line: " + o.out());
+        assertTrue(o.out().contains("json: " + json) && o.out().contains("timeline: " + timeline)
+                && o.out().contains("plot: " + plot), o.out());
 
-        final String text = Files.readString(json);
-        for (String key : List.of("ops", "errors", "opsPerSec", "mbPerSec", "latencyUs", "p50", "p99", "p999", "max",
-                "reconnects", "faultsInjected", "mrs", "allocated", "recovered", "orphaned", "free", "registered",
-                "recovering", "invariants", "ok", "violations", "config", "maxInFlight", "payloads")) {
-            assertTrue(text.contains("\"" + key + "\": "), "JSON lacks " + key + ":\n" + text);
+        final JsonNode j = ReportJson.read(Files.readString(json));
+        for (String key : List.of("schemaVersion", "startedAt", "gitCommit", "ops", "errors", "opsPerSec",
+                "mbPerSec", "latencyUs", "reconnects", "faultsInjected", "mrs", "invariants", "config", "maxInFlight",
+                "payloads", "timeline")) {
+            assertTrue(j.has(key), "JSON lacks " + key + ":\n" + j);
         }
-        assertTrue(text.contains("\"ok\": true"), text);
-        assertTrue(text.contains("\"violations\": []"), text);
-        assertTrue(text.contains("\"fault-rate\": \"2.0\""), text);
-        assertTrue(text.contains("\"registered\": 0,"), text);
-        assertFalse(text.contains("\"ops\": 0,"), "the run made no calls: " + text);
+        assertTrue(j.get("ops").isIntegralNumber() && j.get("ops").longValue() > 0, "the run made calls: " + j);
+        assertTrue(j.get("invariants").get("ok").booleanValue());
+        assertEquals(0, j.get("invariants").get("violations").size());
+        assertEquals(2.0, j.get("config").get("faultRate").doubleValue());
+        assertEquals(0, j.get("mrs").get("registered").intValue());
+        assertTrue(Instant.parse(j.get("startedAt").asText()).isBefore(Instant.now()));
+
+        final List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(timeline)) {
+            lines.add(ReportJson.read(l));
+        }
+        assertEquals("start", lines.get(0).get("type").asText());
+        assertEquals("end", lines.get(lines.size() - 1).get("type").asText());
+        assertTrue(lines.get(lines.size() - 1).get("invariantsOk").booleanValue());
+        final List<JsonNode> intervals = lines.stream().filter(n -> n.get("type").asText().equals("interval")).toList();
+        assertTrue(intervals.size() >= 3, "an interval per second of a 3 s run: " + lines);
+        assertTrue(intervals.stream().anyMatch(n -> n.get("callsPerSec").doubleValue() > 0), intervals.toString());
+        assertEquals(j.get("faultsInjected").longValue(),
+                lines.stream().filter(n -> n.get("type").asText().equals("fault")).count(), "one line per fault");
+        assertEquals(TimelinePlot.WIDTH, ImageIO.read(plot.toFile()).getWidth());
     }
 
     @Test
@@ -76,11 +97,15 @@ class LoadgenEndToEndTest {
     void helpAndBadOptionsExitWithoutARun() {
         final Outcome help = run("loadgen", "--help");
         assertEquals(0, help.code());
-        assertTrue(help.out().contains("--recovery-strategy S"), help.out());
+        assertTrue(help.out().contains("--recovery-strategy=S"), help.out());
+        assertTrue(help.out().contains("--plot=FILE"), help.out());
         final Outcome bad = run("loadgen", "--pool-size", "0");
         assertEquals(2, bad.code());
         assertEquals("loadgen: --pool-size '0': must be in 1..65536\n", bad.err());
         assertEquals(2, run("bench").code());
+        final Outcome twice = run("loadgen", "--seed", "1", "--seed", "2");
+        assertEquals("loadgen: --seed is given twice\n", twice.err());
+        assertTrue(run("loadgen", "--version").out().startsWith("frwr-loadgen "));
         assertEquals(0, run("--help").code());
     }
 

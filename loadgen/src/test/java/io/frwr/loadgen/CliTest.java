@@ -17,9 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OptionParserTest {
+/** The command line as picocli reads it: every option, every default, one line per refusal. */
+class CliTest {
     private static LoadgenOptions parse(String... args) throws UsageException {
-        return OptionParser.parse(Arrays.asList(args));
+        return Cli.parse(Arrays.asList(args));
     }
 
     private static String refusal(String... args) {
@@ -41,8 +42,11 @@ class OptionParserTest {
         assertEquals(LoadgenOptions.Provider.SIM, o.provider());
         assertEquals(FabricCosts.DEFAULT, o.fabricCosts());
         assertNull(o.json());
+        assertNull(o.timeline());
+        assertNull(o.plot());
         assertTrue(o.remoteInvalidation());
         assertFalse(o.verbose());
+        assertEquals(LoadgenOptions.defaults(), o, "the declared defaults are LoadgenOptions.defaults()");
     }
 
     @Test
@@ -51,7 +55,8 @@ class OptionParserTest {
                 "--pool-size", "32", "--acquire-mode=batch", "--batch-size", "4", "--recovery-parallelism", "2",
                 "--recovery-strategy", "rebuild-on-reconnect", "--server-latency", "200us", "--fault-rate", "2",
                 "--seed", "-7", "--json", "out.json", "--pcap=cap.pcap", "--fabric-costs", "none",
-                "--call-timeout", "5s", "--remote-invalidation", "off", "--verbose");
+                "--call-timeout", "5s", "--remote-invalidation", "off", "--verbose", "--timeline", "t.jsonl",
+                "--plot=run.PNG");
         assertEquals(Duration.ofSeconds(3), o.duration());
         assertEquals(4, o.concurrency());
         assertEquals(3, o.payload().entries().size());
@@ -65,6 +70,9 @@ class OptionParserTest {
         assertEquals(-7L, o.seed());
         assertEquals(Path.of("out.json"), o.json());
         assertEquals(Path.of("cap.pcap"), o.pcap());
+        assertEquals(Path.of("t.jsonl"), o.timeline());
+        assertEquals(Path.of("run.PNG"), o.plot());
+        assertEquals("--plot=run.PNG", o.args().get(o.args().size() - 1), "the command line is kept as given");
         assertEquals(FabricCosts.NONE, o.fabricCosts());
         assertEquals(Duration.ofSeconds(5), o.callTimeout());
         assertTrue(o.verbose());
@@ -75,9 +83,10 @@ class OptionParserTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
-        "--duration|20|--duration '20': must be a duration in 100ms..24h with a unit (ns, us, ms, s, m)",
+        "--duration|20|--duration '20': must be a duration in 100ms..24h with a unit (ns, us, ms, s, m, h)",
         "--duration|50ms|--duration '50ms': must be in 100ms..24h",
-        "--duration|25h|--duration '25h': must be a duration in 100ms..24h with a unit (ns, us, ms, s, m)",
+        "--duration|25h|--duration '25h': must be in 100ms..24h",
+        "--duration|1d|--duration '1d': must be a duration in 100ms..24h with a unit (ns, us, ms, s, m, h)",
         "--concurrency|0|--concurrency '0': must be in 1..128",
         "--concurrency|129|--concurrency '129': must be in 1..128",
         "--concurrency|many|--concurrency 'many': must be a whole number in 1..128",
@@ -91,7 +100,7 @@ class OptionParserTest {
         "--recovery-parallelism|2000|--recovery-parallelism '2000': must be in 1..1024",
         "--recovery-strategy|lazy|--recovery-strategy 'lazy': must be per-mr or rebuild-on-reconnect",
         "--server-latency|11s|--server-latency '11s': must be in 0s..10s",
-        "--server-latency|-1ms|--server-latency '-1ms': must be a duration in 0s..10s with a unit (ns, us, ms, s, m)",
+        "--server-latency|-1ms|--server-latency '-1ms': must be a duration in 0s..10s with a unit (ns, us, ms, s, m, h)",
         "--fault-rate|-1|--fault-rate '-1': must be in 0..1000 QP errors per second (0 = none)",
         "--fault-rate|NaN|--fault-rate 'NaN': must be in 0..1000 QP errors per second (0 = none)",
         "--fault-rate|often|--fault-rate 'often': must be a number of QP errors per second in 0..1000",
@@ -101,6 +110,10 @@ class OptionParserTest {
         "--fabric-costs|cheap|--fabric-costs 'cheap': must be none or default",
         "--call-timeout|1ms|--call-timeout '1ms': must be in 100ms..10m",
         "--remote-invalidation|yes|--remote-invalidation 'yes': must be on or off",
+        "--plot|run.jpg|--plot 'run.jpg': must end in .png (the picture is a PNG)",
+        "--plot|run.svg|--plot 'run.svg': must end in .png (the picture is a PNG)",
+        "--timeline|' '|--timeline ' ': must be a file path",
+        "--address|host|--address 'host': must be host:port ([v6]:port for IPv6)",
     })
     void everyBadValueIsNamedWithWhatIsAllowed(String option, String value, String message) {
         assertEquals(message, refusal(option, value));
@@ -108,7 +121,8 @@ class OptionParserTest {
 
     @Test
     void malformedCommandLinesAreRefusedOneLineEach() {
-        assertEquals("unknown option --speed (see ./frwr loadgen --help)", refusal("--speed", "9"));
+        assertEquals("unknown option --speed (did you mean --seed?) (see ./frwr loadgen --help)",
+                refusal("--speed", "9"));
         assertEquals("--duration needs a value (see --help)", refusal("--duration"));
         assertEquals("--duration needs a value (see --help)", refusal("--duration", "--verbose"));
         assertEquals("--seed is given twice", refusal("--seed", "1", "--seed=2"));
@@ -143,10 +157,10 @@ class OptionParserTest {
         assertEquals(0.0, o.faultRate());
         assertFalse(o.remoteInvalidation());
         assertEquals("--provider disni needs --role server|client",
-                assertThrows(UsageException.class, () -> OptionParser.requireDisniEndpoint(o)).getMessage());
+                assertThrows(UsageException.class, () -> Cli.requireDisniEndpoint(o)).getMessage());
         final LoadgenOptions client = parse("--provider", "disni", "--role", "client", "--address", "10.0.0.1:4791");
         assertEquals("--role client needs --device NAME|IP (the local RDMA device, e.g. rxe0)",
-                assertThrows(UsageException.class, () -> OptionParser.requireDisniEndpoint(client)).getMessage());
+                assertThrows(UsageException.class, () -> Cli.requireDisniEndpoint(client)).getMessage());
         assertEquals("--address '10.0.0.1': must be host:port ([v6]:port for IPv6)",
                 refusal("--provider", "disni", "--address", "10.0.0.1"));
         assertEquals("--address '10.0.0.1:99999': port must be in 1..65535",
@@ -155,9 +169,35 @@ class OptionParserTest {
 
     @Test
     void helpIsFoundAnywhere() {
-        assertTrue(OptionParser.wantsHelp(List.of("--seed", "3", "--help")));
-        assertTrue(OptionParser.wantsHelp(List.of("-h")));
-        assertFalse(OptionParser.wantsHelp(List.of("--seed", "3")));
+        assertTrue(Cli.wantsHelp(List.of("--seed", "3", "--help")));
+        assertTrue(Cli.wantsHelp(List.of("-h")));
+        assertFalse(Cli.wantsHelp(List.of("--seed", "3")));
+    }
+
+    @Test
+    void theHelpIsGeneratedFromTheOptionsInSections() {
+        final String help = Cli.loadgenUsage();
+        for (String section : List.of("workload:", "transport:", "simulated fabric:", "output:", "real RDMA")) {
+            assertTrue(help.contains("\n" + section), "no section " + section + ":\n" + help);
+        }
+        for (String option : List.of("--duration=D", "--concurrency=N", "--payload=MIX", "--server-latency=D",
+                "--call-timeout=D", "--remote-invalidation=X", "--seed=N", "--pool-size=N", "--acquire-mode=M",
+                "--batch-size=N", "--recovery-parallelism=N", "--recovery-strategy=S", "--fault-rate=R",
+                "--fabric-costs=C", "--pcap=FILE", "--json=FILE", "--timeline=FILE", "--plot=FILE", "--verbose",
+                "-h, --help", "-V, --version", "--provider=P", "--role=R", "--address=HOST:PORT",
+                "--device=NAME|IP")) {
+            assertEquals(1, help.split(java.util.regex.Pattern.quote(option), -1).length - 1,
+                    option + " is listed once:\n" + help);
+        }
+        assertTrue(help.contains("(default 20s; 100ms..24h)"), "defaults come from the declarations:\n" + help);
+        assertTrue(help.contains("(default 4k:60,64k:30,1m:10;"), help);
+        assertTrue(help.startsWith("usage: ./frwr loadgen [options]"), help);
+        assertTrue(help.contains("exit codes: 0 all invariants OK"), help);
+        assertTrue(help.indexOf("--duration") < help.indexOf("--pool-size")
+                && help.indexOf("--pool-size") < help.indexOf("--fault-rate")
+                && help.indexOf("--fault-rate") < help.indexOf("--json")
+                && help.indexOf("--json") < help.indexOf("--provider"), "sections in order:\n" + help);
+        assertTrue(Cli.mainUsage().contains("loadgen   NFSv3 over RPC-over-RDMA"), Cli.mainUsage());
     }
 
     @Test
@@ -171,6 +211,8 @@ class OptionParserTest {
         assertEquals(Duration.ZERO, DurationArg.parse("0"));
         assertEquals("20s", DurationArg.format(Duration.ofSeconds(20)));
         assertEquals("1500ms", DurationArg.format(Duration.ofMillis(1500)));
+        assertEquals(Duration.ofHours(24), DurationArg.parse("24h"));
+        assertEquals("2h", DurationArg.format(Duration.ofHours(2)));
         assertThrows(IllegalArgumentException.class, () -> DurationArg.parse("5"));
     }
 
@@ -195,6 +237,9 @@ class OptionParserTest {
     void anUnknownOptionIsCalledUnknownWithOrWithoutAValue() {
         assertEquals("unknown option --bogus (see ./frwr loadgen --help)", refusal("--bogus"));
         assertEquals("unknown option --bogus (see ./frwr loadgen --help)", refusal("--bogus", "1"));
+        assertEquals("unknown option --bogus (see ./frwr loadgen --help)", refusal("--bogus=1"));
+        assertEquals("unknown option --jsn (did you mean --json?) (see ./frwr loadgen --help)",
+                refusal("--jsn", "x.json"));
         assertEquals("--seed needs a value (see --help)", refusal("--seed"));
     }
 }
