@@ -51,6 +51,8 @@ public final class FrwrTransport implements Extension {
     private final SystemSettings systemSettings;
     private final ExecutorService blockingVerbs;
     private final String systemName;
+    private final java.util.concurrent.CompletableFuture<akka.Done> releasedFuture =
+            new java.util.concurrent.CompletableFuture<>();
     private DeviceScope devices;
     private boolean released;
 
@@ -134,6 +136,14 @@ public final class FrwrTransport implements Extension {
         return RdmaTransport.create(settings, device, spec, blockingVerbs);
     }
 
+    /**
+     * Completes once the system has terminated, the blocking-verbs executor has finished what was queued on it and
+     * the devices the extension opened are closed.
+     */
+    public java.util.concurrent.CompletionStage<akka.Done> whenReleased() {
+        return releasedFuture.minimalCompletionStage();
+    }
+
     /** After termination: let queued recovery jobs finish (they deregister MRs), then close the devices. */
     private void release() {
         final DeviceScope toClose;
@@ -150,8 +160,12 @@ public final class FrwrTransport implements Extension {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (toClose != null) {
-            toClose.close();
+        try {
+            if (toClose != null) {
+                toClose.close();
+            }
+        } finally {
+            releasedFuture.complete(akka.Done.getInstance());
         }
     }
 }
