@@ -38,7 +38,8 @@ public final class UnknownKeys {
         final Set<String> known = leafKeys(ConfigFactory.defaultReference().getConfig(TransportSettings.ROOT));
         final List<String> problems = new ArrayList<>();
         for (String key : leafKeys(config.getConfig(TransportSettings.ROOT))) {
-            if (!known.contains(key)) {
+            // A known block given a plain value (mr-pool = 5) is the settings reader's to report, as a bad value.
+            if (!known.contains(key) && known.stream().noneMatch(k -> k.startsWith(key + "."))) {
                 final String nearest = nearest(key, known);
                 problems.add("unknown key " + TransportSettings.ROOT + "." + key
                         + (nearest != null ? "; did you mean " + nearest + "?" : " (reference.conf has no such key)"));

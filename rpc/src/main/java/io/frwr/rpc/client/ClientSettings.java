@@ -38,7 +38,8 @@ public record ClientSettings(int inlineThreshold, int maxCredits, int maxRetrans
         between("max-credits", maxCredits, 1, MAX_CREDITS);
         between("max-retransmits", maxRetransmits, 0, MAX_RETRANSMITS);
         if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
-            throw new SettingsException(PATH + ".call-timeout = " + callTimeout + ": must be greater than 0s");
+            throw new SettingsException(PATH + ".call-timeout = "
+                    + (callTimeout == null ? "null" : callTimeout.toMillis() + "ms") + ": must be greater than 0s");
         }
         between("queue-limit", queueLimit, 0, MAX_QUEUE_LIMIT);
     }
@@ -63,6 +64,11 @@ public record ClientSettings(int inlineThreshold, int maxCredits, int maxRetrans
                 r.getDuration(PATH + ".call-timeout"),
                 r.getInt(PATH + ".queue-limit"),
                 r.getBoolean(PATH + ".remote-invalidation"));
+    }
+
+    /** Reads {@value #PATH} from an ActorSystem's configuration (application.conf over reference.conf). */
+    public static ClientSettings create(akka.actor.ClassicActorSystemProvider system) {
+        return fromConfig(system.classicSystem().settings().config());
     }
 
     private static void between(String key, int value, int min, int max) {
