@@ -78,6 +78,11 @@ final class MrInventory {
         move(p, Where.ORPHANED, Where.DESTROYED);
     }
 
+    /** Every slot, wherever it is. */
+    List<PooledMr> allSlots() {
+        return List.copyOf(slots);
+    }
+
     List<PooledMr> orphanedSlots() {
         final List<PooledMr> out = new ArrayList<>();
         for (PooledMr p : slots) {

@@ -2,6 +2,7 @@ package io.frwr.actors;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -105,6 +106,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     private final MrInventory inventory = new MrInventory();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final ActorRef<Recovery.Command> recovery;
+    private final Recovery.State recoveryState;
     private ActorRef<ShutdownDone> shutdownReplyTo;
     /** MRs that could not be deregistered and whose owners wait until their PD is out of every peer's reach. */
     private final List<PooledMr> quarantined = new ArrayList<>();
@@ -164,7 +166,7 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
             inventory.add(mr, pds.current(), pds.generation());
         }
         // Recovery's queue lives outside its behavior so that a restart after a crash loses no MR.
-        final Recovery.State recoveryState = new Recovery.State();
+        this.recoveryState = new Recovery.State();
         final var rs = settings.recovery();
         this.recovery = ctx.spawn(Behaviors.supervise(Recovery.create(recoveryState, settings, pds, depth, counters,
                                 events, recoveryExecutor, ctx.messageAdapter(Recovery.Outcome.class, RecoveryResult::new)))
@@ -212,7 +214,42 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(RecoveryFlushed.class, this::onRecoveryFlushed)
                 .onMessage(Terminate.class, m -> Behaviors.stopped())
+                .onSignal(PostStop.class, this::onPostStop)
                 .build();
+    }
+
+    /**
+     * Stopped without a completed Shutdown: the transport was stopped by its parent, or the ActorSystem
+     * terminated before CoordinatedShutdown's task finished. The QueuePair actor, stopping with this pool,
+     * disconnects its QP; here every MR still allocated is deregistered, so no rkey outlives the pool. MRs of
+     * recovery jobs still running on the executor are deregistered by those jobs ({@link Recovery.State#close}).
+     * After a Shutdown everything is destroyed already and this finds nothing.
+     */
+    private Behavior<Command> onPostStop(PostStop signal) {
+        final java.util.Set<PooledMr> running = recoveryState.close(getContext().getLog());
+        int released = 0;
+        int failed = 0;
+        for (PooledMr p : inventory.allSlots()) {
+            final FastRegMr mr = p.mr();
+            if (running.contains(p) || mr == null || mr.isDeregistered()) {
+                continue;
+            }
+            try {
+                p.pd().deregMr(mr);
+                p.deregistered();
+                counters.increment(TransportCounter.MRS_DESTROYED);
+                released++;
+            } catch (VerbsException e) {
+                failed++;
+                getContext().getLog().error("{} could not be deregistered when its pool stopped: {}", p,
+                        e.getMessage());
+            }
+        }
+        if (released > 0 || failed > 0 || !running.isEmpty()) {
+            getContext().getLog().warn("MR pool stopped without Shutdown: deregistered {} MRs, {} failed, {} left to"
+                    + " the recovery jobs running", released, failed, running.size());
+        }
+        return this;
     }
 
     private Behavior<Command> onAcquire(Acquire m) {

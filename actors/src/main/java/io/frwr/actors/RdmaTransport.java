@@ -32,6 +32,16 @@ import java.util.concurrent.atomic.AtomicReference;
  *                └─ Connection (restart with backoff = reconnect, after the QueuePair actor drained)
  * </pre>
  * Nothing is global: several transports live side by side in one system, each with its own counters.
+ *
+ * <h2>When the system stops</h2>
+ * Each transport adds a task to the system's CoordinatedShutdown, phase {@code before-actor-system-terminate}:
+ * the last phase in which actors still run, so that the user's own tasks of earlier phases (finishing requests
+ * in {@code service-requests-done}, cluster sharding's hand-off) can still use RDMA. The task sends
+ * {@link Shutdown} and waits for {@link ShutdownComplete}, at most {@code frwr-transport.coordinated-shutdown.timeout};
+ * a transport already shut down answers at once. So {@code system.terminate()} leaves no MR allocated, no rkey
+ * live, and the peer sees the disconnect. A transport stopped some other way (its parent stopped it, or the
+ * bound passed) cancels its task; its QueuePair actor disconnects the QP and its MR pool deregisters every MR it
+ * still holds as they stop, without a drain: outstanding callers get no answer then (see docs/safety.md).
  */
 public final class RdmaTransport {
     public interface Command { }
@@ -216,9 +226,36 @@ public final class RdmaTransport {
             ctx.getLog().info("transport to {} on {}: {} MRs of {} pages, recovery {} x{}", spec.remoteAddress(),
                     attrs.name(), settings.mrPool().size(), depth, settings.recovery().strategy(),
                     settings.recovery().parallelism());
+            final akka.actor.Cancellable shutdownTask = addCoordinatedShutdownTask(ctx.getSystem(), self, settings,
+                    token.toString());
             return new Running(ctx, settings, spec, token, counters, events, gauge, recoveryExecutor, pool, qpActor,
-                    connection, stopped).behavior();
+                    connection, stopped, shutdownTask).behavior();
         });
+    }
+
+    /**
+     * The task that shuts {@code transport} down in phase before-actor-system-terminate, bounded by
+     * {@code frwr-transport.coordinated-shutdown.timeout}. A timeout fails the task (CoordinatedShutdown logs it and
+     * goes on); the MR pool's PostStop then deregisters what is left.
+     */
+    private static akka.actor.Cancellable addCoordinatedShutdownTask(akka.actor.typed.ActorSystem<?> system,
+                                                                     ActorRef<Command> transport,
+                                                                     TransportSettings settings, String name) {
+        final java.time.Duration bound = settings.coordinatedShutdownTimeout();
+        return akka.actor.CoordinatedShutdown.get(system).addCancellableTask(
+                akka.actor.CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "frwr-shutdown " + name,
+                () -> akka.actor.typed.javadsl.AskPattern.<Command, ShutdownComplete>ask(transport, Shutdown::new,
+                                bound, system.scheduler())
+                        .handle((done, failure) -> {
+                            if (failure != null) {
+                                throw new java.util.concurrent.CompletionException(new java.util.concurrent
+                                        .TimeoutException(name + " did not complete its Shutdown within "
+                                        + TransportSettings.COORDINATED_SHUTDOWN_TIMEOUT + " ("
+                                        + bound.toMillis() + "ms" + "); its MR pool deregisters what"
+                                        + " is left when the system stops it"));
+                            }
+                            return akka.Done.getInstance();
+                        }));
     }
 
     /**
@@ -239,6 +276,7 @@ public final class RdmaTransport {
         private final ActorRef<QueuePairActor.Command> qpActor;
         private final ActorRef<Connection.Command> connection;
         private final AtomicBoolean stopped;
+        private final akka.actor.Cancellable shutdownTask;
         private final List<ActorRef<ShutdownComplete>> shutdownReplyTo = new java.util.ArrayList<>();
         private boolean qpAlive = true;
         private boolean poolAlive = true;
@@ -249,7 +287,7 @@ public final class RdmaTransport {
         Running(akka.actor.typed.javadsl.ActorContext<Command> ctx, TransportSettings settings, ConnectionSpec spec,
                 Object token, TransportCounters counters, TransportEvents events, PoolGauge gauge,
                 ExecutorService recoveryExecutor, ActorRef<MrPool.Command> pool, ActorRef<QueuePairActor.Command> qpActor,
-                ActorRef<Connection.Command> connection, AtomicBoolean stopped) {
+                ActorRef<Connection.Command> connection, AtomicBoolean stopped, akka.actor.Cancellable shutdownTask) {
             this.ctx = ctx;
             this.settings = settings;
             this.spec = spec;
@@ -262,6 +300,7 @@ public final class RdmaTransport {
             this.qpActor = qpActor;
             this.connection = connection;
             this.stopped = stopped;
+            this.shutdownTask = shutdownTask;
         }
 
         Behavior<Command> behavior() {
@@ -339,7 +378,9 @@ public final class RdmaTransport {
                     .onSignal(Terminated.class, this::onTerminated)
                     .onSignal(akka.actor.typed.PostStop.class, s -> {
                         stopped.set(true);
-                        recoveryExecutor.shutdownNow();
+                        shutdownTask.cancel();
+                        // Not shutdownNow: a recovery job not yet started still deregisters its MR when it runs.
+                        recoveryExecutor.shutdown();
                         return Behaviors.same();
                     })
                     .build();

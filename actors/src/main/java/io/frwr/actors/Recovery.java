@@ -27,9 +27,13 @@ import java.util.concurrent.ExecutorService;
  * orphaned and the pool replaces it. The queue lives in {@link State}, outside the behavior, so a crash
  * and restart (the supervisor's backoff) loses no MR: work in flight completes into the restarted actor,
  * queued and retry-waiting work is picked up again. Flush finishes in-flight work and hands back the rest,
- * so nothing is being recovered while the pool destroys MRs at shutdown.
+ * so nothing is being recovered while the pool destroys MRs at shutdown. If the pool stops without that
+ * (its transport stopped by a parent), {@link State#close} makes jobs still running on the executor
+ * deregister the MR they allocate instead of handing it to an actor that is gone.
  */
 public final class Recovery {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recovery.class);
+
     public interface Command { }
 
     public record Recover(PooledMr mr, String reason) implements Command { }
@@ -66,6 +70,8 @@ public final class Recovery {
         final String reason;
         Step step = Step.DEREG;
         int failures;
+        /** The MR this job allocated, until the actor took it; guarded by {@link State#lock}. */
+        Fresh fresh;
 
         Job(PooledMr mr, String reason) {
             this.mr = mr;
@@ -80,9 +86,40 @@ public final class Recovery {
         private final Set<Job> waitingRetry = new HashSet<>();
         private ActorRef<Flushed> flushReplyTo;
         private final List<PooledMr> handedBack = new ArrayList<>();
+        private final Object lock = new Object();
+        private boolean closed;
 
         int inFlight() {
             return inFlight.size();
+        }
+
+        /**
+         * The pool stopped (after this actor did) without a Shutdown: from now on a job still running on the
+         * executor deregisters the MR it allocates, and one that already allocated has it deregistered here.
+         * Returns the slots of the jobs in flight, whose old MR their job deregisters; every other MR is the
+         * pool's to deregister. Called on the pool's thread once this actor has stopped.
+         */
+        Set<PooledMr> close(org.slf4j.Logger log) {
+            final Set<PooledMr> running = new HashSet<>();
+            synchronized (lock) {
+                closed = true;
+                for (Job j : inFlight) {
+                    running.add(j.mr);
+                    if (j.fresh != null) {
+                        deregQuietly(j.fresh, log);
+                        j.fresh = null;
+                    }
+                }
+            }
+            return running;
+        }
+
+        private static void deregQuietly(Fresh f, org.slf4j.Logger log) {
+            try {
+                f.pd().pd().deregMr(f.mr());
+            } catch (VerbsException e) {
+                log.error("deregistering a freshly recovered MR after its pool stopped failed: {}", e.getMessage());
+            }
         }
     }
 
@@ -180,8 +217,21 @@ public final class Recovery {
                         job.mr.deregistered();
                         job.step = Step.ALLOC;
                     }
+                    synchronized (state.lock) {
+                        if (state.closed) {
+                            return null; // the pool is gone: the old MR is deregistered, allocate nothing
+                        }
+                    }
                     final ProtectionDomains.Current cur = pds.snapshot();
-                    return new Fresh(cur.pd().allocFastRegMr(depth), cur);
+                    final Fresh fresh = new Fresh(cur.pd().allocFastRegMr(depth), cur);
+                    synchronized (state.lock) {
+                        if (state.closed) {
+                            State.deregQuietly(fresh, LOG); // not ctx.getLog(): this is the executor's thread
+                            return null;
+                        }
+                        job.fresh = fresh;
+                    }
+                    return fresh;
                 } catch (VerbsException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
@@ -196,6 +246,12 @@ public final class Recovery {
         private Behavior<Command> onStepDone(StepDone m) {
             final Job job = m.job();
             state.inFlight.remove(job);
+            synchronized (state.lock) {
+                job.fresh = null; // taken: from here the pool owns it
+            }
+            if (m.fresh() == null && m.failure() == null) {
+                return Behaviors.same(); // the pool had stopped: the job deregistered and allocated nothing
+            }
             if (m.failure() == null) {
                 job.mr.reinitialized(m.fresh().mr(), m.fresh().pd().pd(), m.fresh().pd().generation());
                 counters.increment(TransportCounter.MRS_RECOVERED);

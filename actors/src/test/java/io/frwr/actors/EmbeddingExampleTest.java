@@ -15,6 +15,8 @@ import io.frwr.verbs.sim.SimDevice;
 import io.frwr.verbs.sim.SimFabric;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -28,17 +30,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmbeddingExampleTest {
     // --- README example begins ---
     /** A guardian of the user's own system that owns one transport and registers one 64 KiB buffer. */
-    static Behavior<Void> app(RdmaDevice device, ActorRef<RdmaTransport.Invalidated> done) {
+    static Behavior<Void> app(ActorRef<RdmaTransport.Invalidated> done) {
         return Behaviors.setup(ctx -> {
-            TransportSettings settings = TransportSettings.fromConfig(ctx.getSystem().settings().config());
+            // This system's settings (application.conf), devices and blocking-verbs executor.
+            FrwrTransport frwr = FrwrTransport.get(ctx.getSystem());
             ActorRef<RdmaTransport.Command> transport =
-                    ctx.spawn(RdmaTransport.create(settings, device, ConnectionSpec.to("server")), "rdma");
+                    ctx.spawn(frwr.transport("client", ConnectionSpec.to("server")), "rdma");
 
+            // The transport's device, to map the buffers it registers.
+            RdmaDevice device = frwr.device("client");
             Segment buffer = device.mapBuffer(ByteBuffer.allocateDirect(64 * 1024)).segment(0, 64 * 1024);
             ActorRef<RdmaTransport.RegisterReply> onRegistered = ctx.messageAdapter(
                     RdmaTransport.RegisterReply.class, reply -> {
                         if (reply instanceof RdmaTransport.Registered ok) {
-                            // Advertise ok.registration().chunk(0) to the peer, let it READ/WRITE, then:
+                            // Advertise ok.registration().chunk(0) to the peer, let it RDMA WRITE into it, then:
                             transport.tell(RdmaTransport.Invalidate.of(ok.registration(), done));
                         }
                         return null;
@@ -57,31 +62,44 @@ class EmbeddingExampleTest {
     // --- README example ends ---
 
     @Test
-    void theReadmeExampleRegistersAndInvalidatesInAUserSystem() throws Exception {
+    void theReadmeExampleRegistersAndInvalidatesInAUserSystemAndTerminationReleasesEveryMr() throws Exception {
         final ActorTestKit kit = ActorTestKit.create("user-system", CONFIG);
-        final SimFabric fabric = SimFabric.builder().seed(3L).build();
-        try {
-            final SimDevice client = fabric.endpoint("client");
-            final SimDevice server = fabric.endpoint("server");
-            final var spd = server.allocPd();
-            final var scq = server.createCq(64);
-            server.connectionManager().listen("server", req -> {
-                try {
-                    req.accept(new ConnectParams(spd, scq, scq, 64, 16, null, Duration.ofSeconds(5)), e -> { });
-                } catch (io.frwr.verbs.VerbsException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            final TestProbe<RdmaTransport.Invalidated> done = kit.createTestProbe(RdmaTransport.Invalidated.class);
-            kit.spawn(app(client, done.getRef()), "app");
-            final RdmaTransport.Invalidated inv = done.receiveMessage(Duration.ofSeconds(20));
-            assertTrue(inv.fenced());
-            assertEquals(1, inv.registration().chunks().size());
-            assertEquals(512, client.liveMrCount(), "the pool size came from the user's config");
-        } finally {
-            kit.shutdownTestKit();
-            fabric.close();
-        }
+        // The peer: a bare listener on the same system's simulated fabric, reached by its name.
+        final RdmaDevice server = FrwrTransport.get(kit.system()).device("server");
+        final var spd = server.allocPd();
+        final var scq = server.createCq(64);
+        server.connectionManager().listen("server", req -> {
+            try {
+                req.accept(new ConnectParams(spd, scq, scq, 64, 16, null, Duration.ofSeconds(5)), e -> { });
+            } catch (io.frwr.verbs.VerbsException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        final TestProbe<RdmaTransport.Invalidated> done = kit.createTestProbe(RdmaTransport.Invalidated.class);
+        kit.spawn(app(done.getRef()), "app");
+        final RdmaTransport.Invalidated inv = done.receiveMessage(Duration.ofSeconds(20));
+        assertTrue(inv.fenced());
+        assertEquals(1, inv.registration().chunks().size());
+        final SimDevice client = (SimDevice) FrwrTransport.get(kit.system()).device("client");
+        assertEquals(512, client.liveMrCount(), "the pool size came from the user's config");
+
+        kit.shutdownTestKit(); // no Shutdown sent: CoordinatedShutdown runs the transport's
+        assertEquals(0, client.liveMrCount());
+        assertEquals(0, client.liveRkeyCount());
+    }
+
+    /** The README shows the example above as it is written here, so the README's code is code that runs. */
+    @Test
+    void theReadmeShowsThisExampleVerbatim() throws Exception {
+        final String source = Files.readString(Path.of("src/test/java/io/frwr/actors/EmbeddingExampleTest.java"));
+        final String readme = Files.readString(Path.of("../README.md"));
+        final String begin = "    // --- README example begins ---\n";
+        final String example = source.substring(source.indexOf(begin) + begin.length(),
+                source.indexOf("\n\n    static final Config CONFIG"));
+        final String unindented = example.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertTrue(readme.contains("```java\n" + unindented + "\n```"),
+                "README.md's embedding example differs from EmbeddingExampleTest's:\n" + unindented);
     }
 
     @Test

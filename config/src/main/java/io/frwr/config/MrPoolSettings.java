@@ -34,6 +34,26 @@ public record MrPoolSettings(int size, int maxFrmrDepth, WhenExhausted whenExhau
         }
     }
 
+    /** With {@code size} MRs per connection. */
+    public MrPoolSettings withSize(int n) {
+        return new MrPoolSettings(n, maxFrmrDepth, whenExhausted, acquireTimeout, acquireMode, batchSize);
+    }
+
+    /** With {@code pages} per MR at most. */
+    public MrPoolSettings withMaxFrmrDepth(int pages) {
+        return new MrPoolSettings(size, pages, whenExhausted, acquireTimeout, acquireMode, batchSize);
+    }
+
+    /** Failing at once, or waiting at most {@code timeout}, when no MR is free. */
+    public MrPoolSettings withWhenExhausted(WhenExhausted when, Duration timeout) {
+        return new MrPoolSettings(size, maxFrmrDepth, when, timeout, acquireMode, batchSize);
+    }
+
+    /** Acquiring per chunk, or {@code batch} MRs per call in batch mode. */
+    public MrPoolSettings withAcquireMode(AcquireMode mode, int batch) {
+        return new MrPoolSettings(size, maxFrmrDepth, whenExhausted, acquireTimeout, mode, batch);
+    }
+
     static MrPoolSettings read(SettingsReader r) {
         return new MrPoolSettings(
                 r.getInt(PATH + ".size"),

@@ -31,6 +31,24 @@ public record RecoverySettings(RecoveryStrategy strategy, int parallelism, int m
                 restartBackoffMax);
     }
 
+    /** With another strategy. */
+    public RecoverySettings withStrategy(RecoveryStrategy s) {
+        return new RecoverySettings(s, parallelism, maxRetries, retryBackoffMin, retryBackoffMax, restartBackoffMin,
+                restartBackoffMax);
+    }
+
+    /** With {@code n} recoveries at once. */
+    public RecoverySettings withParallelism(int n) {
+        return new RecoverySettings(strategy, n, maxRetries, retryBackoffMin, retryBackoffMax, restartBackoffMin,
+                restartBackoffMax);
+    }
+
+    /** With {@code n} failed attempts before an MR is orphaned. */
+    public RecoverySettings withMaxRetries(int n) {
+        return new RecoverySettings(strategy, parallelism, n, retryBackoffMin, retryBackoffMax, restartBackoffMin,
+                restartBackoffMax);
+    }
+
     static RecoverySettings read(SettingsReader r) {
         return new RecoverySettings(
                 r.getEnum(PATH + ".strategy", RecoveryStrategy.class),

@@ -12,16 +12,44 @@ import java.util.StringJoiner;
 
 /**
  * Typed reads by full key path. A value of the wrong type becomes a {@link SettingsException} naming the
- * key and the value as written; range checks are left to the records' constructors.
+ * key and the value as written; range checks are left to the records' constructors. Public so that the
+ * settings of other modules (the RPC client and responder) read their keys the same way.
  */
-final class SettingsReader {
+public final class SettingsReader {
     private final Config config;
 
-    SettingsReader(Config config) {
+    /** Reads from {@code config} as given: resolve it and give it reference.conf as fallback first. */
+    public SettingsReader(Config config) {
         this.config = config;
     }
 
-    String getString(String key) {
+    /** {@code on}/{@code off}, {@code true}/{@code false}, {@code yes}/{@code no}. */
+    public boolean getBoolean(String key) {
+        requirePresent(key);
+        try {
+            return config.getBoolean(key);
+        } catch (ConfigException e) {
+            throw wrongType(key, "must be on or off", e);
+        }
+    }
+
+    /** A size in bytes: a plain number or a HOCON size such as 4KiB or 1040KiB, at most 2^31-1. */
+    public int getBytes(String key) {
+        requirePresent(key);
+        final long n;
+        try {
+            n = config.getBytes(key);
+        } catch (ConfigException e) {
+            throw wrongType(key, "must be a size in bytes such as 4096 or 4KiB", e);
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw wrongType(key, "must be at most " + Integer.MAX_VALUE + " bytes", null);
+        }
+        return (int) n;
+    }
+
+    /** A string value. */
+    public String getString(String key) {
         requirePresent(key);
         try {
             return config.getString(key);
@@ -30,7 +58,7 @@ final class SettingsReader {
         }
     }
 
-    int getInt(String key) {
+    public int getInt(String key) {
         requirePresent(key);
         final Number number;
         try {
@@ -49,7 +77,7 @@ final class SettingsReader {
         return number.intValue();
     }
 
-    double getDouble(String key) {
+    public double getDouble(String key) {
         requirePresent(key);
         try {
             return config.getDouble(key);
@@ -58,7 +86,7 @@ final class SettingsReader {
         }
     }
 
-    Duration getDuration(String key) {
+    public Duration getDuration(String key) {
         requirePresent(key);
         try {
             return config.getDuration(key);
@@ -68,7 +96,7 @@ final class SettingsReader {
     }
 
     /** Enum constants are spelled in config as lower-case words joined by '-': PER_CHUNK is per-chunk. */
-    <E extends Enum<E>> E getEnum(String key, Class<E> type) {
+    public <E extends Enum<E>> E getEnum(String key, Class<E> type) {
         final String written = getString(key);
         final E[] constants = type.getEnumConstants();
         for (E constant : constants) {

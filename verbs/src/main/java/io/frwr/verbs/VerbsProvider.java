@@ -13,4 +13,13 @@ public interface VerbsProvider {
      * JVM-wide fabric, for {@code disni} an RDMA device name or one of its IP addresses.
      */
     RdmaDevice open(String device) throws VerbsException;
+
+    /**
+     * The devices of one owner, such as an ActorSystem. {@code shared} asks for the provider's JVM-wide devices
+     * (as {@link #open} gives them); otherwise a provider that can give the owner a world of its own does (the
+     * simulated fabric: a fabric per owner). By default, devices as {@link #open} gives them, closed with the scope.
+     */
+    default DeviceScope scope(boolean shared) {
+        return DeviceScope.of(this);
+    }
 }

@@ -1,12 +1,17 @@
 package io.frwr.rpc.client;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.frwr.actors.ConnectionSpec;
+import io.frwr.config.SettingsException;
+import io.frwr.config.SettingsReader;
 import io.frwr.rpc.rdma.CmPrivateMessage;
 
 import java.time.Duration;
 
 /**
- * How the requester behaves.
+ * How the requester behaves: {@value #PATH} in reference.conf. Each check names the HOCON key, the value and
+ * the range, whether the record was read from config or built in code.
  *
  * @param inlineThreshold    largest message sent or received inline, RPC-over-RDMA header included (bytes, a
  *                           multiple of 1024 in 1024..262144 so that RFC 8797 private data can state it)
@@ -18,30 +23,58 @@ import java.time.Duration;
  */
 public record ClientSettings(int inlineThreshold, int maxCredits, int maxRetransmits, Duration callTimeout,
                              int queueLimit, boolean remoteInvalidation) {
+    /** The block these settings are read from. */
+    public static final String PATH = "frwr-transport.rpc-client";
     public static final int MAX_CREDITS = 1024;
+    public static final int MAX_RETRANSMITS = 100;
+    public static final int MAX_QUEUE_LIMIT = 1 << 24;
 
     public ClientSettings {
         if (inlineThreshold < CmPrivateMessage.MIN_SIZE || inlineThreshold > CmPrivateMessage.MAX_SIZE
                 || inlineThreshold % CmPrivateMessage.MIN_SIZE != 0) {
-            throw new IllegalArgumentException("inlineThreshold must be a multiple of 1024 in "
-                    + CmPrivateMessage.MIN_SIZE + ".." + CmPrivateMessage.MAX_SIZE + " bytes, was " + inlineThreshold);
+            throw new SettingsException(PATH + ".inline-threshold = " + inlineThreshold + ": must be a multiple of"
+                    + " 1024 between " + CmPrivateMessage.MIN_SIZE + " and " + CmPrivateMessage.MAX_SIZE + " bytes");
         }
-        if (maxCredits < 1 || maxCredits > MAX_CREDITS) {
-            throw new IllegalArgumentException("maxCredits must be 1.." + MAX_CREDITS + ", was " + maxCredits);
-        }
-        if (maxRetransmits < 0 || maxRetransmits > 100) {
-            throw new IllegalArgumentException("maxRetransmits must be 0..100, was " + maxRetransmits);
-        }
+        between("max-credits", maxCredits, 1, MAX_CREDITS);
+        between("max-retransmits", maxRetransmits, 0, MAX_RETRANSMITS);
         if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
-            throw new IllegalArgumentException("callTimeout must be greater than 0, was " + callTimeout);
+            throw new SettingsException(PATH + ".call-timeout = "
+                    + (callTimeout == null ? "null" : callTimeout.toMillis() + "ms") + ": must be greater than 0s");
         }
-        if (queueLimit < 0 || queueLimit > (1 << 24)) {
-            throw new IllegalArgumentException("queueLimit must be 0..16777216, was " + queueLimit);
-        }
+        between("queue-limit", queueLimit, 0, MAX_QUEUE_LIMIT);
     }
 
+    /** The same values as reference.conf's {@value #PATH}. */
     public static ClientSettings defaults() {
         return new ClientSettings(4096, 32, 3, Duration.ofSeconds(30), 10_000, true);
+    }
+
+    /**
+     * Reads {@value #PATH} from a whole config, such as an ActorSystem's {@code settings().config()}; keys it
+     * lacks come from reference.conf.
+     *
+     * @throws SettingsException naming the first key whose value is missing, mistyped or out of range
+     */
+    public static ClientSettings fromConfig(Config config) {
+        final SettingsReader r = new SettingsReader(config.withFallback(ConfigFactory.defaultReference()).resolve());
+        return new ClientSettings(
+                r.getBytes(PATH + ".inline-threshold"),
+                r.getInt(PATH + ".max-credits"),
+                r.getInt(PATH + ".max-retransmits"),
+                r.getDuration(PATH + ".call-timeout"),
+                r.getInt(PATH + ".queue-limit"),
+                r.getBoolean(PATH + ".remote-invalidation"));
+    }
+
+    /** Reads {@value #PATH} from an ActorSystem's configuration (application.conf over reference.conf). */
+    public static ClientSettings create(akka.actor.ClassicActorSystemProvider system) {
+        return fromConfig(system.classicSystem().settings().config());
+    }
+
+    private static void between(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new SettingsException(PATH + "." + key + " = " + value + ": must be between " + min + " and " + max);
+        }
     }
 
     public ClientSettings withInlineThreshold(int bytes) {

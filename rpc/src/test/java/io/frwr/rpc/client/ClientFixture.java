@@ -150,6 +150,10 @@ final class ClientFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        // Stopped, not shut down: the transport's CoordinatedShutdown task would wait for a Shutdown that, on a
+        // stepped fabric under ManualTime, only a test that steps can finish. Stopping cancels the task, and the
+        // stopping pool deregisters its MRs.
+        kit.stop(transport, Duration.ofSeconds(20));
         kit.shutdownTestKit();
         fabric.close();
     }
