@@ -246,6 +246,10 @@ public final class RdmaTransport {
                 akka.actor.CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "frwr-shutdown " + name,
                 () -> akka.actor.typed.javadsl.AskPattern.<Command, ShutdownComplete>ask(transport, Shutdown::new,
                                 bound, system.scheduler())
+                        .toCompletableFuture()
+                        // Also bounded in wall-clock time: under a test's ManualTime, Akka's own timeouts never
+                        // fire, and a transport on a fabric nobody steps would hold the system's termination.
+                        .orTimeout(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                         .handle((done, failure) -> {
                             if (failure != null) {
                                 throw new java.util.concurrent.CompletionException(new java.util.concurrent
