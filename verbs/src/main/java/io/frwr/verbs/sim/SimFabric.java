@@ -68,7 +68,9 @@ public final class SimFabric implements AutoCloseable {
     /** The default attributes of every endpoint unless {@link Builder#attributes} says otherwise. */
     public static final DeviceAttributes DEFAULT_ATTRIBUTES = new DeviceAttributes("sim", 4096, 256, 4096, 65536,
             false);
-    private static final int QP_PRUNE_THRESHOLD = 1024;
+    // Low enough that a long run of short connections (a fuzzer reconnecting) keeps few dead QPs, and with them
+    // their buffers, alive: a dead QP still references the memory its RECVs named.
+    private static final int QP_PRUNE_THRESHOLD = 64;
 
     final SimMode mode;
     final SimCosts costs;
