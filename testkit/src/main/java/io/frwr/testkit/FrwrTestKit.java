@@ -106,6 +106,7 @@ public final class FrwrTestKit implements AutoCloseable {
     private final String name;
     private Burst burst;
     private boolean closed;
+    private final List<TestProbe<?>> probes = new java.util.ArrayList<>();
 
     private FrwrTestKit(Builder b) throws VerbsException {
         name = "frwr-" + NAMES.incrementAndGet();
@@ -513,6 +514,16 @@ public final class FrwrTestKit implements AutoCloseable {
     }
 
     /** A wrapper's request: sent and settled now, or kept for the open burst. */
+    /**
+     * A probe for one reply, stopped when the kit closes: on an ActorTestKit shared between kits (the soak) a
+     * probe lives as long as the system, and the replies it holds reference the kit's MRs and its fabric.
+     */
+    <T> TestProbe<T> probe(Class<T> type) {
+        final TestProbe<T> p = kit.createTestProbe(type);
+        probes.add(p);
+        return p;
+    }
+
     void request(Runnable tell) {
         if (closed) {
             throw new IllegalStateException("the kit is closed");
@@ -730,7 +741,7 @@ public final class FrwrTestKit implements AutoCloseable {
     public TestProbe<CallResult> call(RpcCallSpec spec, Consumer<CallResult> atDelivery) {
         requireClient();
         final Ledger ledger = primary.ledger();
-        final TestProbe<CallResult> p = kit.createTestProbe(CallResult.class);
+        final TestProbe<CallResult> p = probe(CallResult.class);
         final long req = ledger.open("Call prog " + spec.program() + " proc " + spec.procedure());
         final ActorRef<CallResult> via = kit.spawn(Behaviors.receive(CallResult.class).onAnyMessage(r -> {
             ledger.close(req);
@@ -751,7 +762,7 @@ public final class FrwrTestKit implements AutoCloseable {
     /** The RPC client's statistics now (credits, epoch, calls in flight). */
     public ClientStats clientStats() {
         requireClient();
-        final TestProbe<ClientStats> p = kit.createTestProbe(ClientStats.class);
+        final TestProbe<ClientStats> p = probe(ClientStats.class);
         rpcClient.tell(new RpcRdmaClient.GetStats(p.getRef()));
         return p.receiveMessage(HANG_GUARD);
     }
@@ -915,7 +926,11 @@ public final class FrwrTestKit implements AutoCloseable {
             }
             if (ownsKit) {
                 kit.shutdownTestKit();
+            } else {
+                probes.forEach(TestProbe::stop);
+                transports.forEach(KitTransport::stopEventLog);
             }
+            probes.clear();
             for (KitTransport t : transports) {
                 t.closeExecutor();
             }

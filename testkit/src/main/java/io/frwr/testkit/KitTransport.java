@@ -59,6 +59,7 @@ public final class KitTransport {
     private boolean shutdownRequested;
     /** The name prefix of the thread that runs a transport's recovery verbs in the kit. */
     static final String VERBS_THREAD = "frwr-testkit-verbs-";
+    private final ActorRef<TransportEvent> eventLogRef;
     private final java.util.concurrent.ExecutorService verbsThread;
     private final java.util.concurrent.ExecutorService blockingVerbs;
     private final java.util.ArrayDeque<Runnable> verbsQueue = new java.util.ArrayDeque<>();
@@ -128,7 +129,8 @@ public final class KitTransport {
             }
         };
         this.ref = atk.spawn(RdmaTransport.create(settings, observed, spec, blockingVerbs), name);
-        ref.tell(new RdmaTransport.WatchEvents(atk.spawn(eventLog.behavior(), name + "-events")));
+        this.eventLogRef = atk.spawn(eventLog.behavior(), name + "-events");
+        ref.tell(new RdmaTransport.WatchEvents(eventLogRef));
         atk.spawn(Behaviors.<Void>setup(ctx -> {
             ctx.watch(ref);
             return Behaviors.receive(Void.class).onSignal(Terminated.class, t -> {
@@ -216,8 +218,7 @@ public final class KitTransport {
 
     /** Register chunks (not awaited): the reply goes to the returned probe. */
     public TestProbe<RdmaTransport.RegisterReply> registerAsync(List<ChunkRequest> chunks) {
-        final TestProbe<RdmaTransport.RegisterReply> p = kit.actorTestKit().createTestProbe(
-                RdmaTransport.RegisterReply.class);
+        final TestProbe<RdmaTransport.RegisterReply> p = kit.probe(RdmaTransport.RegisterReply.class);
         final long req = ledger.open("Register " + chunks.size() + " chunks" + tag);
         final ActorRef<RdmaTransport.RegisterReply> via = intercept(RdmaTransport.RegisterReply.class, r -> {
             ledger.close(req);
@@ -258,8 +259,8 @@ public final class KitTransport {
     public RegisterAndSend registerAndSendAsync(List<ChunkRequest> chunks, MessageBuilder message, long epoch) {
         Objects.requireNonNull(message, "message");
         final ActorTestKit atk = kit.actorTestKit();
-        final TestProbe<RdmaTransport.RegisterReply> registered = atk.createTestProbe(RdmaTransport.RegisterReply.class);
-        final TestProbe<RdmaTransport.SendReply> sent = atk.createTestProbe(RdmaTransport.SendReply.class);
+        final TestProbe<RdmaTransport.RegisterReply> registered = kit.probe(RdmaTransport.RegisterReply.class);
+        final TestProbe<RdmaTransport.SendReply> sent = kit.probe(RdmaTransport.SendReply.class);
         final long req = ledger.open("Register.andSend " + chunks.size() + " chunks" + tag);
         final long send = ledger.open("the SEND of Register.andSend #" + req + tag);
         final ActorRef<RdmaTransport.RegisterReply> viaRegister = intercept(RdmaTransport.RegisterReply.class, r -> {
@@ -327,8 +328,7 @@ public final class KitTransport {
     private TestProbe<RdmaTransport.Invalidated> invalidate(
             Registration registration, String what, Consumer<RdmaTransport.Invalidated> atDelivery,
             java.util.function.Function<ActorRef<RdmaTransport.Invalidated>, RdmaTransport.Invalidate> request) {
-        final TestProbe<RdmaTransport.Invalidated> p = kit.actorTestKit().createTestProbe(
-                RdmaTransport.Invalidated.class);
+        final TestProbe<RdmaTransport.Invalidated> p = kit.probe(RdmaTransport.Invalidated.class);
         final long req = ledger.open(what + " " + registration + tag);
         final ActorRef<RdmaTransport.Invalidated> via = intercept(RdmaTransport.Invalidated.class, inv -> {
             ledger.close(req);
@@ -352,7 +352,7 @@ public final class KitTransport {
 
     /** As {@link #sendAsync(List)}, bound to connection {@code epoch} (0: any). */
     public TestProbe<RdmaTransport.SendReply> sendAsync(List<Segment> sgl, long epoch) {
-        final TestProbe<RdmaTransport.SendReply> p = kit.actorTestKit().createTestProbe(RdmaTransport.SendReply.class);
+        final TestProbe<RdmaTransport.SendReply> p = kit.probe(RdmaTransport.SendReply.class);
         final long req = ledger.open("Send of " + sgl.size() + " segments" + tag);
         final ActorRef<RdmaTransport.SendReply> via = intercept(RdmaTransport.SendReply.class, r -> {
             ledger.close(req);
@@ -369,8 +369,7 @@ public final class KitTransport {
 
     /** An orderly Shutdown (not awaited): drain, flush recovery, deregister every MR, stop. */
     public TestProbe<RdmaTransport.ShutdownComplete> shutdownAsync() {
-        final TestProbe<RdmaTransport.ShutdownComplete> p = kit.actorTestKit().createTestProbe(
-                RdmaTransport.ShutdownComplete.class);
+        final TestProbe<RdmaTransport.ShutdownComplete> p = kit.probe(RdmaTransport.ShutdownComplete.class);
         final long req = ledger.open("Shutdown" + tag);
         final ActorRef<RdmaTransport.ShutdownComplete> via = intercept(RdmaTransport.ShutdownComplete.class, c -> {
             ledger.close(req);
@@ -411,22 +410,21 @@ public final class KitTransport {
 
     /** The transport's counters now (asked directly, without settling). */
     public TransportCounters.Snapshot counters() {
-        final TestProbe<TransportCounters.Snapshot> p = kit.actorTestKit().createTestProbe(
-                TransportCounters.Snapshot.class);
+        final TestProbe<TransportCounters.Snapshot> p = kit.probe(TransportCounters.Snapshot.class);
         ref.tell(new RdmaTransport.GetCounters(p.getRef()));
         return p.receiveMessage(FrwrTestKit.HANG_GUARD);
     }
 
     /** Every MR slot: where it is and in which state. */
     public MrAudit audit() {
-        final TestProbe<MrAudit> p = kit.actorTestKit().createTestProbe(MrAudit.class);
+        final TestProbe<MrAudit> p = kit.probe(MrAudit.class);
         ref.tell(new RdmaTransport.GetAudit(p.getRef()));
         return p.receiveMessage(FrwrTestKit.HANG_GUARD);
     }
 
     /** A probe that receives every TransportEvent from now on, with expectation helpers. */
     public TransportProbe events() {
-        final TestProbe<TransportEvent> p = kit.actorTestKit().createTestProbe(TransportEvent.class);
+        final TestProbe<TransportEvent> p = kit.probe(TransportEvent.class);
         ref.tell(new RdmaTransport.WatchEvents(p.getRef()));
         kit.settleNow();
         return new TransportProbe(kit, p);
@@ -443,6 +441,11 @@ public final class KitTransport {
     }
 
     // ---- for the kit -----------------------------------------------------------------------------------
+
+    /** The kit is done with this transport, on an ActorTestKit that outlives it: its event log goes. */
+    void stopEventLog() {
+        kit.actorTestKit().stop(eventLogRef, FrwrTestKit.HANG_GUARD);
+    }
 
     /** The kit is done with this transport: its recovery thread goes. */
     void closeExecutor() {
