@@ -21,8 +21,10 @@ public record LoadgenOptions(Duration duration, int concurrency, PayloadMix payl
                              Path json, Path pcap, Path timeline, Path plot, Provider provider, Role role, String address, String device,
                              FabricCosts fabricCosts, Duration callTimeout, boolean remoteInvalidation,
                              boolean verbose, List<String> args) {
+    /** Which verbs provider carries the run: the simulated fabric or DiSNI. */
     public enum Provider { SIM, DISNI }
 
+    /** In a two-process DiSNI run, which end this process is. */
     public enum Role { SERVER, CLIENT }
 
     public static LoadgenOptions defaults() {

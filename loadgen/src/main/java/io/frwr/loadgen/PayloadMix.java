@@ -12,6 +12,7 @@ public record PayloadMix(List<Entry> entries) {
     public static final int MAX_PAYLOAD = 1 << 20;
     public static final int MAX_WEIGHT = 1_000_000;
 
+    /** Calls of {@code bytes} each, chosen with probability weight / total weight. */
     public record Entry(int bytes, int weight) { }
 
     public PayloadMix {

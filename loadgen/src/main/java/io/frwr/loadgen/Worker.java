@@ -39,6 +39,7 @@ import java.util.zip.CRC32;
  * of an unknown region are counted but never flagged.
  */
 public final class Worker extends AbstractBehavior<Worker.Command> {
+    /** What a worker accepts: the run's Stop, and the results of its own calls. */
     public interface Command { }
 
     /** Finish the call in flight (every call ends), then hand the tally over and stop. */

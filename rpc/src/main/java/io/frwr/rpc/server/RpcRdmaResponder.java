@@ -74,6 +74,7 @@ import java.util.Optional;
  * that connection's buffers. Other connections are unaffected.
  */
 public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Command> {
+    /** What the responder accepts: a counters query from users, and its own CM, completion and timer events. */
     public interface Command {
     }
 
