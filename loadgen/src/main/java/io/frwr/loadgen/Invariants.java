@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The DESIGN.md invariants judged on one run: this class turns the run's numbers into the shared checker's
+ * The invariants of docs/architecture.md judged on one run: this class turns the run's numbers into the shared checker's
  * inputs ({@code io.frwr.invariants}) and prints one {@link Verdict} per invariant, under the names the testkit
  * uses. Single ownership and early release were watched while the run went ({@link CallBook}); the rest are
  * judged once every call ended and the pool settled.
