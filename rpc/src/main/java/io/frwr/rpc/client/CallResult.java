@@ -16,6 +16,7 @@ public sealed interface CallResult {
     record CallSucceeded(int xid, ByteBuffer results, long ddpBytesWritten, int retransmits,
                          boolean remotelyInvalidated) implements CallResult { }
 
+    /** The call ended without a result; {@code error} says how, and its memory is safe to reuse all the same. */
     record CallFailed(int xid, CallError error) implements CallResult {
         public CallError.Kind kind() {
             return error.kind();
