@@ -56,6 +56,7 @@ public final class RdmaTransport {
     public record Register(List<ChunkRequest> chunks, long cookie, ActorRef<RegisterReply> replyTo,
                            MessageBuilder message, ActorRef<SendReply> sendReplyTo, long epoch)
             implements Command, QueuePairActor.Command {
+        /** Register only: no SEND, on whichever connection is up. */
         public Register(List<ChunkRequest> chunks, long cookie, ActorRef<RegisterReply> replyTo) {
             this(chunks, cookie, replyTo, null, null, 0);
         }
@@ -69,6 +70,7 @@ public final class RdmaTransport {
 
     /** The answer to {@link Register}: exactly one per request, carrying its {@code cookie}. */
     public sealed interface RegisterReply {
+        /** {@return the cookie of the request this answers} */
         long cookie();
     }
 
@@ -85,10 +87,12 @@ public final class RdmaTransport {
      */
     public record Invalidate(Registration registration, boolean remoteInvalidation, int remotelyInvalidatedRkey,
                              ActorRef<Invalidated> replyTo) implements Command, QueuePairActor.Command {
+        /** {@return an Invalidate that posts LOCAL_INVs (the usual case)} */
         public static Invalidate of(Registration registration, ActorRef<Invalidated> replyTo) {
             return new Invalidate(registration, false, 0, replyTo);
         }
 
+        /** {@return an Invalidate for a reply that came with SEND_WITH_INV of {@code rkey}; trusted only if a received completion named it} */
         public static Invalidate afterRemoteInvalidation(Registration registration, int rkey,
                                                          ActorRef<Invalidated> replyTo) {
             return new Invalidate(registration, true, rkey, replyTo);
@@ -103,6 +107,7 @@ public final class RdmaTransport {
      * a registration of another transport) or the transport failed, and nothing is said about the memory.
      */
     public record Invalidated(Registration registration, boolean fenced, TransportError error) {
+        /** An answer without an error. */
         public Invalidated(Registration registration, boolean fenced) {
             this(registration, fenced, null);
         }
@@ -115,6 +120,7 @@ public final class RdmaTransport {
      */
     public record Send(List<Segment> sgl, long cookie, ActorRef<SendReply> replyTo, long epoch)
             implements Command, QueuePairActor.Command {
+        /** A SEND on whichever connection is up. */
         public Send(List<Segment> sgl, long cookie, ActorRef<SendReply> replyTo) {
             this(sgl, cookie, replyTo, 0);
         }
@@ -122,6 +128,7 @@ public final class RdmaTransport {
 
     /** The answer to {@link Send} (or to a Register's SEND), carrying its {@code cookie}. */
     public sealed interface SendReply {
+        /** {@return the cookie of the request this answers} */
         long cookie();
     }
 
@@ -183,6 +190,7 @@ public final class RdmaTransport {
         return Behaviors.setup(ctx -> create(settings, VerbsProviders.open(settings.provider(), localDevice), spec));
     }
 
+    /** {@return a transport on {@code device} that connects to {@code spec}, with recovery threads of its own} */
     public static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec) {
         return create(settings, device, spec, null);
     }
