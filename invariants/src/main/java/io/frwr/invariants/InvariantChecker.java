@@ -91,6 +91,7 @@ public final class InvariantChecker {
         return noStaleRkeyAccess(stats.staleRkeyAccessSucceeded());
     }
 
+    /** {@return one violation if any remote access succeeded with an invalidated or old rkey, else none} */
     public static List<Violation> noStaleRkeyAccess(long staleRkeyAccessSucceeded) {
         if (staleRkeyAccessSucceeded == 0) {
             return List.of();
