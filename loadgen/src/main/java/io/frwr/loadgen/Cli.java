@@ -25,8 +25,11 @@ import java.util.Locale;
  * 1..65536}).
  */
 public final class Cli {
+    /** The most workers --concurrency accepts. */
     public static final int MAX_CONCURRENCY = 128;
+    /** The largest --pool-size accepted. */
     public static final int MAX_POOL_SIZE = 65536;
+    /** The highest --fault-rate accepted, in QP breaks per second. */
     public static final double MAX_FAULT_RATE = 1000.0;
 
     private Cli() {
@@ -402,6 +405,7 @@ public final class Cli {
 
     /** {@code --concurrency}: how many workers call at once. */
     public static final class Concurrency extends IntIn {
+        /** Made by picocli, once per option. */
         public Concurrency() {
             super(1, MAX_CONCURRENCY);
         }
@@ -409,6 +413,7 @@ public final class Cli {
 
     /** {@code --pool-size}: MRs per connection. */
     public static final class PoolSize extends IntIn {
+        /** Made by picocli, once per option. */
         public PoolSize() {
             super(1, MAX_POOL_SIZE);
         }
@@ -416,6 +421,7 @@ public final class Cli {
 
     /** {@code --recovery-parallelism}: broken MRs recovered at once. */
     public static final class Parallelism extends IntIn {
+        /** Made by picocli, once per option. */
         public Parallelism() {
             super(1, 1024);
         }
@@ -451,6 +457,7 @@ public final class Cli {
 
     /** {@code --duration}: how long the workers call. */
     public static final class RunDuration extends DurationIn {
+        /** Made by picocli, once per option. */
         public RunDuration() {
             super(Duration.ofMillis(100), Duration.ofHours(24), "100ms..24h");
         }
@@ -458,6 +465,7 @@ public final class Cli {
 
     /** {@code --server-latency}: how long the server sits on each call. */
     public static final class ServerLatency extends DurationIn {
+        /** Made by picocli, once per option. */
         public ServerLatency() {
             super(Duration.ZERO, Duration.ofSeconds(10), "0s..10s");
         }
@@ -465,6 +473,7 @@ public final class Cli {
 
     /** {@code --call-timeout}: how long the client waits for a reply before the call fails. */
     public static final class CallTimeout extends DurationIn {
+        /** Made by picocli, once per option. */
         public CallTimeout() {
             super(Duration.ofMillis(100), Duration.ofMinutes(10), "100ms..10m");
         }
@@ -597,6 +606,7 @@ public final class Cli {
 
     /** {@code --acquire-mode}: per-chunk or batch MR acquisition. */
     public static final class Acquire extends Choice<AcquireMode> {
+        /** Made by picocli, once per option. */
         public Acquire() {
             super("per-chunk", "batch", AcquireMode.PER_CHUNK, AcquireMode.BATCH);
         }
@@ -604,6 +614,7 @@ public final class Cli {
 
     /** {@code --recovery-strategy}: per-mr or rebuild-on-reconnect. */
     public static final class Recovery extends Choice<RecoveryStrategy> {
+        /** Made by picocli, once per option. */
         public Recovery() {
             super("per-mr", "rebuild-on-reconnect", RecoveryStrategy.PER_MR, RecoveryStrategy.REBUILD_ON_RECONNECT);
         }
@@ -611,6 +622,7 @@ public final class Cli {
 
     /** {@code --provider}: sim or disni. */
     public static final class ProviderChoice extends Choice<LoadgenOptions.Provider> {
+        /** Made by picocli, once per option. */
         public ProviderChoice() {
             super("sim", "disni", LoadgenOptions.Provider.SIM, LoadgenOptions.Provider.DISNI);
         }
@@ -618,6 +630,7 @@ public final class Cli {
 
     /** {@code --role}: which end of a two-process DiSNI run this is. */
     public static final class RoleChoice extends Choice<LoadgenOptions.Role> {
+        /** Made by picocli, once per option. */
         public RoleChoice() {
             super("server", "client", LoadgenOptions.Role.SERVER, LoadgenOptions.Role.CLIENT);
         }
@@ -625,6 +638,7 @@ public final class Cli {
 
     /** {@code --fabric-costs}: the simulated fabric's cost model. */
     public static final class Costs extends Choice<FabricCosts> {
+        /** Made by picocli, once per option. */
         public Costs() {
             super("none", "default", FabricCosts.NONE, FabricCosts.DEFAULT);
         }
@@ -635,6 +649,7 @@ public final class Cli {
 
     /** {@code --remote-invalidation}: on or off. */
     public static final class OnOff extends Choice<Switch> {
+        /** Made by picocli, once per option. */
         public OnOff() {
             super("on", "off", Switch.ON, Switch.OFF);
         }

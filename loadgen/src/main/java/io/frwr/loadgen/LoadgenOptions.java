@@ -27,6 +27,7 @@ public record LoadgenOptions(Duration duration, int concurrency, PayloadMix payl
     /** In a two-process DiSNI run, which end this process is. */
     public enum Role { SERVER, CLIENT }
 
+    /** {@return the options of a plain {@code ./frwr loadgen}} */
     public static LoadgenOptions defaults() {
         return new LoadgenOptions(Duration.ofSeconds(20), 16, PayloadMix.parse("4k:60,64k:30,1m:10"), 64,
                 AcquireMode.PER_CHUNK, 8, 4, RecoveryStrategy.PER_MR, Duration.ZERO, 0.5, 1L, null, null,

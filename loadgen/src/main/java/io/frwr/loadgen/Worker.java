@@ -72,6 +72,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private long knownCrc;
     private ActorRef<WorkerTally> stopReplyTo;
 
+    /** {@return a worker that calls WRITE then READ on its own region of the file until stopped} */
     public static Behavior<Command> create(int id, ActorRef<RpcRdmaClient.Command> client, RdmaDevice device,
                                            FileHandle file, long regionOffset, PayloadMix mix, long seed,
                                            LiveCounters live) {
