@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /** The one answer every Call gets; caller memory named in the call is safe to reuse once it arrives. */
 public sealed interface CallResult {
+    /** {@return the XID the call went out with (the same on every retransmission)} */
     int xid();
 
     /**

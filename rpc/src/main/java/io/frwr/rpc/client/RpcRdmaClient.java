@@ -111,6 +111,7 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
     private long nextId = 1;
     private int nextXid = ThreadLocalRandom.current().nextInt();
 
+    /** {@return a client that calls through {@code transport}, whose device maps {@code device}'s buffers} */
     public static Behavior<Command> create(ActorRef<RdmaTransport.Command> transport, RdmaDevice device,
                                            ClientSettings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->

@@ -132,6 +132,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     private long connectionsDropped;
     private long peakConnectionBytes;
 
+    /** {@return a responder that listens at {@code listenAddress} on {@code device} and serves {@code program}} */
     public static Behavior<Command> create(RdmaDevice device, String listenAddress, ResponderSettings settings,
                                            RpcProgram program) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
