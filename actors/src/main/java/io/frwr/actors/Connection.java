@@ -88,8 +88,10 @@ final class Connection {
                     settings.connection().connectTimeout());
             ctx.getLog().debug("connection {}: connecting to {}", epoch, spec.remoteAddress());
             device.connectionManager().connect(spec.remoteAddress(), params, ev -> {
-                if (stopped.get() && ev instanceof CmEvent.Established est) {
-                    est.qp().disconnect(); // the transport is gone; do not leave a live QP behind
+                if (stopped.get()) { // the transport is gone, and so is this actor
+                    if (ev instanceof CmEvent.Established est) {
+                        est.qp().disconnect(); // do not leave a live QP behind
+                    }
                     return;
                 }
                 self.tell(new Cm(epoch, ev));

@@ -8,6 +8,7 @@ package io.frwr.actors;
  * @param receiveBufferSize bytes per posted receive: the largest inline message this side accepts
  */
 public record ConnectionSpec(String remoteAddress, byte[] privateData, int receiveBufferSize) {
+    /** Checks the address and the receive size and copies the private data: a bad spec fails where it is made. */
     public ConnectionSpec {
         if (remoteAddress == null || remoteAddress.isEmpty()) {
             throw new IllegalArgumentException("remote address must be given");
@@ -19,6 +20,7 @@ public record ConnectionSpec(String remoteAddress, byte[] privateData, int recei
         privateData = privateData == null ? new byte[0] : privateData.clone();
     }
 
+    /** {@return a spec for {@code remoteAddress} with no private data and 4 KiB receive buffers} */
     public static ConnectionSpec to(String remoteAddress) {
         return new ConnectionSpec(remoteAddress, new byte[0], 4096);
     }

@@ -15,6 +15,7 @@ public enum Direction {
         this.access = access;
     }
 
+    /** {@return the MR access flags ({@code io.frwr.verbs.Access}) a FAST_REG grants for this direction} */
     public int access() {
         return access;
     }

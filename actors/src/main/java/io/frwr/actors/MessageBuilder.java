@@ -12,5 +12,6 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface MessageBuilder {
+    /** {@return the SEND's gather list, built from the registration's handles between mapping and posting} */
     List<Segment> build(Registration registration);
 }

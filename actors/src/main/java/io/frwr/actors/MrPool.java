@@ -43,15 +43,19 @@ import java.util.concurrent.ExecutorService;
  * their memory is safe. At shutdown an MR that cannot be deregistered is reported as still allocated.
  */
 public final class MrPool extends AbstractBehavior<MrPool.Command> {
+    /** What the pool accepts: from the QueuePair actor (acquire, release, recover), the transport and Recovery. */
     public interface Command { }
 
     /** Reserve {@code count} MRs for request {@code correlation}. */
     public record Acquire(long correlation, int count, ActorRef<AcquireReply> replyTo) implements Command { }
 
+    /** The answer to {@link Acquire}: the MRs, or why none were lent. */
     public sealed interface AcquireReply { }
 
+    /** The MRs lent for request {@code correlation}, INVALID and owned by the requester until released. */
     public record Acquired(long correlation, List<PooledMr> mrs) implements AcquireReply { }
 
+    /** No MRs lent: too few free (when-exhausted = fail, or the wait timed out) or the pool is shutting down. */
     public record AcquireRefused(long correlation, String reason) implements AcquireReply { }
 
     /** MRs come back after their LOCAL_INV was posted (or the peer invalidated them). */
@@ -68,15 +72,19 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
     /** The QP drained: apply the recovery strategy, then acknowledge so the next connection may map. */
     public record ConnectionDrained(long epoch, ActorRef<DrainSettled> replyTo) implements Command { }
 
+    /** The pool has applied its recovery strategy to drain {@code epoch}: the next connection may map MRs. */
     public record DrainSettled(long epoch) { }
 
+    /** How many MRs are free, registered, recovering and orphaned (for counters and gauges). */
     public record GetOccupancy(ActorRef<PoolOccupancy> replyTo) implements Command { }
 
+    /** Every slot's place, state and rkey, for the invariant checkers. */
     public record GetAudit(ActorRef<MrAudit> replyTo) implements Command { }
 
     /** Flush recovery, then deregister every MR. */
     public record Shutdown(ActorRef<ShutdownDone> replyTo) implements Command { }
 
+    /** Every MR the pool could deregister is gone; what is left is in {@code finalOccupancy} and the audit. */
     public record ShutdownDone(PoolOccupancy finalOccupancy, MrAudit finalAudit) { }
 
     /** Stop now (after ShutdownDone, behind every request sent to the pool before it). */

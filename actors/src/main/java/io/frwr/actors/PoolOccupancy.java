@@ -5,6 +5,7 @@ package io.frwr.actors;
  * quiescent point (recovery's in-flight work counts as recovering).
  */
 public record PoolOccupancy(int allocated, int free, int registered, int recovering, int orphaned) {
+    /** {@return whether free + registered + recovering + orphaned = allocated (MR conservation)} */
     public boolean conserved() {
         return free + registered + recovering + orphaned == allocated;
     }

@@ -36,18 +36,22 @@ public final class PooledMr {
         this.pdGeneration = pdGeneration;
     }
 
+    /** {@return the pool slot this MR lives in; stable across recoveries, which replace the MR in it} */
     public int slot() {
         return slot;
     }
 
+    /** {@return the verbs MR now in the slot} */
     public FastRegMr mr() {
         return mr;
     }
 
+    /** {@return the state the requester believes the MR is in} */
     public MrState state() {
         return state;
     }
 
+    /** {@return the slot's generation: a release or recover from an older one is stale and ignored} */
     public int generation() {
         return generation;
     }

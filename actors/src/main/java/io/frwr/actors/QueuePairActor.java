@@ -1026,8 +1026,13 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         }
         mode = Mode.DRAINING;
         counters.increment(TransportCounter.QP_ERRORS);
-        getContext().getLog().info("QP {} of connection {} failed ({}); draining {} outstanding WRs", qp.qpNum(),
-                epoch, reason, sq.outstanding());
+        if (stopping) {
+            getContext().getLog().info("connection {} closing for shutdown; draining {} outstanding WRs of QP {}",
+                    epoch, sq.outstanding(), qp.qpNum());
+        } else {
+            getContext().getLog().info("QP {} of connection {} failed ({}); draining {} outstanding WRs", qp.qpNum(),
+                    epoch, reason, sq.outstanding());
+        }
         if (events.active()) {
             events.publish(new TransportEvent.QpError(epoch, reason));
             events.publish(new TransportEvent.DrainStarted(epoch, sq.outstanding()));
@@ -1084,7 +1089,9 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         }
         mode = Mode.SETTLING;
         qp = null;
-        connection.tell(new Connection.Drained(epoch));
+        if (!stopping) { // a Shutdown stopped the Connection before it stopped this actor
+            connection.tell(new Connection.Drained(epoch));
+        }
         if (gaveUpKind == TransportError.Kind.TRANSPORT_FAILED) {
             mode = Mode.DETACHED; // no pool to settle with
             enterGaveUp();

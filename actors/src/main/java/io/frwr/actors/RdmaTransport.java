@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * still holds as they stop, without a drain: outstanding callers get no answer then (see docs/safety.md).
  */
 public final class RdmaTransport {
+    /** Everything a user may send to the transport; the records below are its whole public protocol. */
     public interface Command { }
 
     /**
@@ -55,6 +56,7 @@ public final class RdmaTransport {
     public record Register(List<ChunkRequest> chunks, long cookie, ActorRef<RegisterReply> replyTo,
                            MessageBuilder message, ActorRef<SendReply> sendReplyTo, long epoch)
             implements Command, QueuePairActor.Command {
+        /** Register only: no SEND, on whichever connection is up. */
         public Register(List<ChunkRequest> chunks, long cookie, ActorRef<RegisterReply> replyTo) {
             this(chunks, cookie, replyTo, null, null, 0);
         }
@@ -66,13 +68,16 @@ public final class RdmaTransport {
         }
     }
 
+    /** The answer to {@link Register}: exactly one per request, carrying its {@code cookie}. */
     public sealed interface RegisterReply {
+        /** {@return the cookie of the request this answers} */
         long cookie();
     }
 
     /** The FAST_REGs are posted: send-queue order runs them before any SEND posted after this reply. */
     public record Registered(long cookie, Registration registration) implements RegisterReply { }
 
+    /** Nothing was registered (no MR was left mapped); {@code error} says why. */
     public record RegisterFailed(long cookie, TransportError error) implements RegisterReply { }
 
     /**
@@ -82,10 +87,12 @@ public final class RdmaTransport {
      */
     public record Invalidate(Registration registration, boolean remoteInvalidation, int remotelyInvalidatedRkey,
                              ActorRef<Invalidated> replyTo) implements Command, QueuePairActor.Command {
+        /** {@return an Invalidate that posts LOCAL_INVs (the usual case)} */
         public static Invalidate of(Registration registration, ActorRef<Invalidated> replyTo) {
             return new Invalidate(registration, false, 0, replyTo);
         }
 
+        /** {@return an Invalidate for a reply that came with SEND_WITH_INV of {@code rkey}; trusted only if a received completion named it} */
         public static Invalidate afterRemoteInvalidation(Registration registration, int rkey,
                                                          ActorRef<Invalidated> replyTo) {
             return new Invalidate(registration, true, rkey, replyTo);
@@ -100,6 +107,7 @@ public final class RdmaTransport {
      * a registration of another transport) or the transport failed, and nothing is said about the memory.
      */
     public record Invalidated(Registration registration, boolean fenced, TransportError error) {
+        /** An answer without an error. */
         public Invalidated(Registration registration, boolean fenced) {
             this(registration, fenced, null);
         }
@@ -112,34 +120,44 @@ public final class RdmaTransport {
      */
     public record Send(List<Segment> sgl, long cookie, ActorRef<SendReply> replyTo, long epoch)
             implements Command, QueuePairActor.Command {
+        /** A SEND on whichever connection is up. */
         public Send(List<Segment> sgl, long cookie, ActorRef<SendReply> replyTo) {
             this(sgl, cookie, replyTo, 0);
         }
     }
 
+    /** The answer to {@link Send} (or to a Register's SEND), carrying its {@code cookie}. */
     public sealed interface SendReply {
+        /** {@return the cookie of the request this answers} */
         long cookie();
     }
 
+    /** The SEND completed successfully on the send queue. */
     public record Sent(long cookie) implements SendReply { }
 
+    /** The SEND was not posted, or did not complete; {@code error} says why. */
     public record SendFailed(long cookie, TransportError error) implements SendReply { }
 
     /** Receive inbound messages and connection up/down news. */
     public record Subscribe(ActorRef<Inbound> subscriber) implements Command, QueuePairActor.Command { }
 
+    /** What a {@link Subscribe}r receives: the peer's messages and news of the connection. */
     public sealed interface Inbound { }
 
     /** A message the peer sent; {@code message} is a private read-only copy. */
     public record Received(long epoch, ByteBuffer message, boolean withInvalidate, int invalidatedRkey)
             implements Inbound { }
 
+    /** Connection {@code epoch} is established; {@code privateData} is what the peer sent in its CM reply. */
     public record ConnectionUp(long epoch, byte[] privateData) implements Inbound { }
 
+    /** Connection {@code epoch} is lost or closed; {@code gaveUp} when no reconnect will follow. */
     public record ConnectionDown(long epoch, String reason, boolean gaveUp) implements Inbound { }
 
+    /** Follow every state change of the transport (QP errors, drains, recoveries, reconnects) as {@link TransportEvent}s. */
     public record WatchEvents(ActorRef<TransportEvent> watcher) implements Command { }
 
+    /** The kernel-style counters and the pool's occupancy at this moment. */
     public record GetCounters(ActorRef<TransportCounters.Snapshot> replyTo) implements Command { }
 
     /** Every MR slot: where it is and in which state (for invariant checkers). */
@@ -148,6 +166,7 @@ public final class RdmaTransport {
     /** Drain, flush recovery, deregister every MR, stop. */
     public record Shutdown(ActorRef<ShutdownComplete> replyTo) implements Command { }
 
+    /** Shutdown is done: the final counters; from here on the transport answers every request with STOPPED. */
     public record ShutdownComplete(TransportCounters.Snapshot counters) { }
 
     private record QpStopped(QueuePairActor.Stopped stopped) implements Command { }
@@ -171,6 +190,7 @@ public final class RdmaTransport {
         return Behaviors.setup(ctx -> create(settings, VerbsProviders.open(settings.provider(), localDevice), spec));
     }
 
+    /** {@return a transport on {@code device} that connects to {@code spec}, with recovery threads of its own} */
     public static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec) {
         return create(settings, device, spec, null);
     }

@@ -34,16 +34,22 @@ import java.util.concurrent.ExecutorService;
 public final class Recovery {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recovery.class);
 
+    /** What the Recovery actor accepts from its pool. */
     public interface Command { }
 
+    /** Deregister {@code mr} and allocate a fresh one in its slot; {@code reason} is for the log. */
     public record Recover(PooledMr mr, String reason) implements Command { }
 
+    /** Stop taking work and answer once every job has ended (before the pool destroys MRs at shutdown). */
     public record Flush(ActorRef<Flushed> replyTo) implements Command { }
 
+    /** Every job ended; {@code handedBack} holds the MRs that were queued and never recovered. */
     public record Flushed(List<PooledMr> handedBack) { }
 
+    /** How one recovery ended, reported to the pool. */
     public sealed interface Outcome { }
 
+    /** A fresh MR, INVALID, ready to go back to the free list. */
     public record Recovered(PooledMr mr) implements Outcome { }
 
     /**

@@ -28,6 +28,7 @@ public final class Registration {
         this.reserved = List.copyOf(reserved);
     }
 
+    /** {@return the number this transport gave the registration, unique within it} */
     public long id() {
         return id;
     }
@@ -37,6 +38,7 @@ public final class Registration {
         return chunks.get(i);
     }
 
+    /** {@return the handles of each chunk, in request order: what the peer is told} */
     public List<List<Handle>> chunks() {
         return chunks;
     }

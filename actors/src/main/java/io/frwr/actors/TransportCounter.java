@@ -48,10 +48,12 @@ public enum TransportCounter {
         this.description = description;
     }
 
+    /** {@return the stable name, as mountstats spells it where it has one} */
     public String label() {
         return label;
     }
 
+    /** {@return one line saying what is counted} */
     public String description() {
         return description;
     }

@@ -9,10 +9,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class TransportCounters {
     private final AtomicLongArray values = new AtomicLongArray(TransportCounter.values().length);
 
+    /** Count one more {@code c}; lock-free, safe from any thread. */
     public void increment(TransportCounter c) {
         values.incrementAndGet(c.ordinal());
     }
 
+    /** Count {@code n} more {@code c}. */
     public void add(TransportCounter c, long n) {
         values.addAndGet(c.ordinal(), n);
     }
@@ -22,10 +24,12 @@ public final class TransportCounters {
         values.accumulateAndGet(c.ordinal(), value, Math::max);
     }
 
+    /** {@return the current value of {@code c}} */
     public long get(TransportCounter c) {
         return values.get(c.ordinal());
     }
 
+    /** {@return every counter now, with {@code occupancy} taken by the caller at about the same moment} */
     public Snapshot snapshot(PoolOccupancy occupancy) {
         final long[] copy = new long[values.length()];
         for (int i = 0; i < copy.length; i++) {
@@ -36,6 +40,7 @@ public final class TransportCounters {
 
     /** Counter values at one moment, with the pool's occupancy at that moment. */
     public record Snapshot(long[] values, PoolOccupancy occupancy) {
+        /** {@return the value of {@code c} in this snapshot} */
         public long get(TransportCounter c) {
             return values[c.ordinal()];
         }

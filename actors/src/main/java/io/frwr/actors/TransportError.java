@@ -2,6 +2,7 @@ package io.frwr.actors;
 
 /** Why a request did not succeed. Every way a call can fail is a distinct kind, and each is counted. */
 public record TransportError(Kind kind, String message) {
+    /** The distinct ways a request can fail; callers switch on these, not on the message. */
     public enum Kind {
         /** No MR was free (backpressure): the QP is healthy, try again later. */
         NO_MR_FREE,

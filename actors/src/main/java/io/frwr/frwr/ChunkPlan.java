@@ -9,6 +9,7 @@ import java.util.List;
  * covers, in iova order. A slice is a whole segment or the part of one that fits this MR.
  */
 public record ChunkPlan(PageList pageList, List<Segment> slices) {
+    /** Checks that every slice has its page-list range, so a bad plan never reaches a FAST_REG. */
     public ChunkPlan {
         if (pageList == null || slices == null || slices.isEmpty()) {
             throw new IllegalArgumentException("a chunk plan needs a page list and at least one slice");

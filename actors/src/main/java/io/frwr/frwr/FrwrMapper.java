@@ -58,14 +58,17 @@ public final class FrwrMapper {
                 device.sgGapsSupported());
     }
 
+    /** {@return the device page size the page lists are built in} */
     public int pageSize() {
         return pageSize;
     }
 
+    /** {@return the most pages one MR maps} */
     public int maxDepth() {
         return maxDepth;
     }
 
+    /** {@return whether the device maps byte ranges with gaps between them into one MR} */
     public boolean sgGaps() {
         return sgGaps;
     }

@@ -21,12 +21,14 @@ public record Aeth(int syndrome, int msn) {
     private static final int RNR_NAK = 0b01 << 5;
     private static final int NAK = 0b11 << 5;
 
+    /** The syndrome is one byte. */
     public Aeth {
         if (syndrome < 0 || syndrome > 0xFF) {
             throw new IllegalArgumentException("AETH syndrome must be one byte (0..255), was " + syndrome);
         }
     }
 
+    /** {@return the AETH of a plain ACK up to {@code msn}} */
     public static Aeth ack(int msn) {
         return new Aeth(ACK | NO_CREDIT_COUNT, msn & Psn.MASK);
     }

@@ -29,6 +29,7 @@ public enum CmAttribute {
         return privateDataLength;
     }
 
+    /** {@return the CM attribute that carries a fabric message of {@code kind}} */
     public static CmAttribute of(WireMessage.Kind kind) {
         return switch (kind) {
             case CM_REQ -> REQ;

@@ -41,18 +41,22 @@ public enum IbOpcode {
         return code;
     }
 
+    /** {@return whether packets of this opcode carry an RETH (remote address, rkey, length)} */
     public boolean hasReth() {
         return hasReth;
     }
 
+    /** {@return whether packets of this opcode carry an AETH (ACK syndrome and MSN)} */
     public boolean hasAeth() {
         return hasAeth;
     }
 
+    /** {@return whether packets of this opcode carry an IETH (the rkey to invalidate)} */
     public boolean hasIeth() {
         return hasIeth;
     }
 
+    /** {@return whether packets of this opcode carry a DETH (UD: the CM's MADs)} */
     public boolean hasDeth() {
         return this == UD_SEND_ONLY;
     }

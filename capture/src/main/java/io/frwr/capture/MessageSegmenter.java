@@ -28,10 +28,12 @@ public final class MessageSegmenter {
     private record CommKey(int endpoint, int commId) {
     }
 
+    /** Cuts messages into packets of at most {@code mtu} payload bytes (an IB path MTU). */
     public MessageSegmenter(int mtu) {
         this.mtu = checkMtu(mtu);
     }
 
+    /** {@return the path MTU packets are cut to} */
     public int mtu() {
         return mtu;
     }
@@ -45,6 +47,7 @@ public final class MessageSegmenter {
         throw new IllegalArgumentException("mtu must be an IB path MTU (256, 512, 1024, 2048 or 4096), was " + mtu);
     }
 
+    /** {@return the packets that carry {@code m} on the wire, with PSNs as the QP would number them} */
     public List<RocePacket> segment(WireMessage m) {
         Objects.requireNonNull(m, "message");
         Objects.requireNonNull(m.kind(), "message kind");

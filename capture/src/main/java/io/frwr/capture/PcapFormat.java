@@ -18,6 +18,7 @@ public final class PcapFormat {
     private PcapFormat() {
     }
 
+    /** {@return the file's 24-byte global header: nanosecond timestamps, Ethernet frames} */
     public static byte[] globalHeader() {
         final ByteBuffer b = ByteBuffer.allocate(GLOBAL_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(NANOSECOND_MAGIC).putShort((short) 2).putShort((short) 4); // version 2.4

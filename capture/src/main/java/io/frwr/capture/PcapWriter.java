@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * <p>Every packet of a message gets the message's fabric time; the fabric reports one time per transfer.
  */
 public final class PcapWriter implements WireTap, AutoCloseable {
+    /** The IB path MTU packets are cut to unless the caller says otherwise: RoCE's largest. */
     public static final int DEFAULT_MTU = 4096;
     private static final int BUFFER_BYTES = 1 << 16;
 
@@ -69,10 +70,12 @@ public final class PcapWriter implements WireTap, AutoCloseable {
         }
     }
 
+    /** {@return how many packets (frames) were written so far} */
     public synchronized long packetsWritten() {
         return packetsWritten;
     }
 
+    /** Push buffered frames to the file, so a reader sees them before close. */
     public synchronized void flush() throws IOException {
         if (!closed) {
             out.flush();

@@ -36,6 +36,7 @@ public final class RoceFrameEncoder {
                 + packet.padCount() + Icrc.LENGTH;
     }
 
+    /** {@return the Ethernet frame of {@code p}: Ethernet, IPv4, UDP, BTH, extended headers, payload, ICRC} */
     public byte[] encode(RocePacket p) {
         final byte[] frame = new byte[frameLength(p)];
         final ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.BIG_ENDIAN);

@@ -24,6 +24,7 @@ import java.util.Objects;
 public record RocePacket(long timeNanos, int srcEndpoint, int dstEndpoint, int srcQpn, int dstQpn, IbOpcode opcode,
                          boolean ackRequest, int psn, Reth reth, Aeth aeth, int iethRkey,
                          byte[] payload, int payloadOffset, int payloadLength) {
+    /** Checks that the extended headers match the opcode, so no frame goes out that Wireshark would misread. */
     public RocePacket {
         Objects.requireNonNull(opcode, "opcode");
         Objects.requireNonNull(payload, "payload");

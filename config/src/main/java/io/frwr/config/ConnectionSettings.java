@@ -13,9 +13,12 @@ import java.time.Duration;
  */
 public record ConnectionSettings(Duration connectTimeout, Duration drainTimeout, Duration requestWait,
                                  int requestQueueLimit, ReconnectSettings reconnect) {
+    /** Where these keys live, for the messages that name a key. */
     public static final String PATH = TransportSettings.ROOT + ".connection";
+    /** The largest request-queue-limit accepted. */
     public static final int MAX_REQUEST_QUEUE_LIMIT = 1 << 24;
 
+    /** Validates every value, naming the key, the value and the allowed range. */
     public ConnectionSettings {
         SettingCheck.positive(PATH + ".connect-timeout", connectTimeout);
         SettingCheck.positive(PATH + ".drain-timeout", drainTimeout);

@@ -14,11 +14,14 @@ import java.time.Duration;
  */
 public record MrPoolSettings(int size, int maxFrmrDepth, WhenExhausted whenExhausted, Duration acquireTimeout,
                              AcquireMode acquireMode, int batchSize) {
+    /** Where these keys live, for the messages that name a key. */
     public static final String PATH = TransportSettings.ROOT + ".mr-pool";
     /** The rkey's MR index has 24 bits. */
     public static final int MAX_SIZE = 1 << 24;
+    /** The largest max-frmr-depth accepted; the device may cap it lower. */
     public static final int MAX_FRMR_DEPTH = 65536;
 
+    /** Validates every value, naming the key, the value and the allowed range. */
     public MrPoolSettings {
         SettingCheck.between(PATH + ".size", size, 1, MAX_SIZE);
         SettingCheck.between(PATH + ".max-frmr-depth", maxFrmrDepth, 1, MAX_FRMR_DEPTH);

@@ -8,10 +8,14 @@ package io.frwr.config;
  * @param receiveQueueDepth receives kept posted, 1..65536, before the device's cap
  */
 public record QueueSettings(int sendQueueDepth, int signalInterval, int receiveQueueDepth) {
+    /** Where the send-queue keys live. */
     public static final String SEND_PATH = TransportSettings.ROOT + ".send-queue";
+    /** Where the receive-queue keys live. */
     public static final String RECEIVE_PATH = TransportSettings.ROOT + ".receive-queue";
+    /** The deepest queue accepted; the device may cap it lower. */
     public static final int MAX_DEPTH = 65536;
 
+    /** Validates every value, naming the key, the value and the allowed range. */
     public QueueSettings {
         SettingCheck.between(SEND_PATH + ".depth", sendQueueDepth, 1, MAX_DEPTH);
         SettingCheck.between(SEND_PATH + ".signal-interval", signalInterval, 1, "depth", sendQueueDepth);

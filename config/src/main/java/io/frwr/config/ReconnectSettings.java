@@ -14,9 +14,12 @@ import java.time.Duration;
  */
 public record ReconnectSettings(Duration minBackoff, Duration maxBackoff, double randomFactor, int maxRestarts,
                                 Duration maxRestartsWithin) {
+    /** Where these keys live, for the messages that name a key. */
     public static final String PATH = ConnectionSettings.PATH + ".reconnect";
+    /** max-restarts value for "never give up reconnecting". */
     public static final int UNLIMITED_RESTARTS = -1;
 
+    /** Validates every value, naming the key, the value and the allowed range. */
     public ReconnectSettings {
         SettingCheck.positive(PATH + ".min-backoff", minBackoff);
         SettingCheck.positive(PATH + ".max-backoff", maxBackoff);
@@ -35,6 +38,7 @@ public record ReconnectSettings(Duration minBackoff, Duration maxBackoff, double
                 r.getDuration(PATH + ".max-restarts-within"));
     }
 
+    /** {@return whether failed connect attempts never exhaust the supervisor} */
     public boolean unlimitedRestarts() {
         return maxRestarts == UNLIMITED_RESTARTS;
     }

@@ -15,8 +15,10 @@ import java.time.Duration;
  */
 public record RecoverySettings(RecoveryStrategy strategy, int parallelism, int maxRetries, Duration retryBackoffMin,
                                Duration retryBackoffMax, Duration restartBackoffMin, Duration restartBackoffMax) {
+    /** Where these keys live, for the messages that name a key. */
     public static final String PATH = TransportSettings.ROOT + ".recovery";
 
+    /** Validates every value, naming the key, the value and the allowed range. */
     public RecoverySettings {
         SettingCheck.present(PATH + ".strategy", strategy);
         SettingCheck.between(PATH + ".parallelism", parallelism, 1, 1024);

@@ -6,10 +6,12 @@ package io.frwr.config;
  * {@code frwr-transport.mr-pool.size = 0: must be between 1 and 16777216}.
  */
 public final class SettingsException extends IllegalArgumentException {
+    /** A bad value; {@code message} names the key, the value and what is allowed. */
     public SettingsException(String message) {
         super(message);
     }
 
+    /** A bad value that the config library itself refused ({@code cause}). */
     public SettingsException(String message, Throwable cause) {
         super(message, cause);
     }

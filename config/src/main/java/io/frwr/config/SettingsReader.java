@@ -58,6 +58,10 @@ public final class SettingsReader {
         }
     }
 
+    /**
+     * {@return the integer at {@code key}}
+     * A missing key, a non-number or a fraction is a SettingsException naming the key.
+     */
     public int getInt(String key) {
         requirePresent(key);
         final Number number;
@@ -77,6 +81,7 @@ public final class SettingsReader {
         return number.intValue();
     }
 
+    /** {@return the number at {@code key}; a missing key or a non-number is a SettingsException naming it} */
     public double getDouble(String key) {
         requirePresent(key);
         try {
@@ -86,6 +91,10 @@ public final class SettingsReader {
         }
     }
 
+    /**
+     * {@return the duration at {@code key}, in HOCON units}
+     * A missing key or a bad value is a SettingsException naming the key.
+     */
     public Duration getDuration(String key) {
         requirePresent(key);
         try {

@@ -18,6 +18,7 @@ public record SystemSettings(int blockingVerbsThreads, boolean sharedSimFabric) 
     /** {@code frwr-transport.sim.shared-fabric}. */
     public static final String SHARED_SIM_FABRIC = TransportSettings.ROOT + ".sim.shared-fabric";
 
+    /** Validates the thread count, naming the key. */
     public SystemSettings {
         SettingCheck.between(THREADS, blockingVerbsThreads, 1, 1024);
     }

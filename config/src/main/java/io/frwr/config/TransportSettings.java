@@ -27,10 +27,13 @@ public record TransportSettings(String provider, MrPoolSettings mrPool, Recovery
     public static final String COORDINATED_SHUTDOWN_TIMEOUT = ROOT + ".coordinated-shutdown.timeout";
     /** reference.conf's value of {@value #COORDINATED_SHUTDOWN_TIMEOUT}. */
     public static final Duration DEFAULT_COORDINATED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** frwr-transport.provider for the simulated fabric (the default). */
     public static final String PROVIDER_SIM = "sim";
+    /** frwr-transport.provider for DiSNI (real NICs, Soft-RoCE, SoftiWARP). */
     public static final String PROVIDER_DISNI = "disni";
     private static final List<String> PROVIDERS = List.of(PROVIDER_SIM, PROVIDER_DISNI);
 
+    /** Checks that every part is present and the provider is one of the known ones. */
     public TransportSettings {
         SettingCheck.present(ROOT + ".provider", provider);
         if (!PROVIDERS.contains(provider)) {

@@ -10,6 +10,7 @@ import java.util.List;
  * @param rkeys every rkey the owner was handed, one per MR
  */
 public record Holding(String owner, List<Integer> rkeys) {
+    /** Copies the rkeys, so the owner's later changes do not change what is checked. */
     public Holding {
         rkeys = List.copyOf(rkeys);
     }

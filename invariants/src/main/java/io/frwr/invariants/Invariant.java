@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The transport's invariants (DESIGN.md), one descriptor each, so that the load generator's report, the
+ * The transport's invariants (docs/architecture.md), one descriptor each, so that the load generator's report, the
  * testkit's violations and the docs print the same name for the same rule. Like a counter list, the ids are
  * stable (a report or a saved log may name them) and checked for duplicates when the class loads.
  *
@@ -65,7 +65,7 @@ public enum Invariant {
         return label;
     }
 
-    /** The rule in one line, as DESIGN.md states it. */
+    /** The rule in one line, as docs/architecture.md states it. */
     public String rule() {
         return rule;
     }

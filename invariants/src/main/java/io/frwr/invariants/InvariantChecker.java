@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one checker of DESIGN.md's invariants, over plain inputs: an {@link MrAudit}, the {@link Holding}s a
+ * The one checker of the invariants in docs/architecture.md, over plain inputs: an {@link MrAudit}, the {@link Holding}s a
  * caller holds, an {@link RkeyProbe}, the requests still without an answer, the fabric's {@link SimStats}.
  * Each check returns its violations, empty when the invariant holds; the testkit and the load generator adapt
  * their own books to these inputs, so a rule is written once and named once ({@link Invariant}).
@@ -91,6 +91,7 @@ public final class InvariantChecker {
         return noStaleRkeyAccess(stats.staleRkeyAccessSucceeded());
     }
 
+    /** {@return one violation if any remote access succeeded with an invalidated or old rkey, else none} */
     public static List<Violation> noStaleRkeyAccess(long staleRkeyAccessSucceeded) {
         if (staleRkeyAccessSucceeded == 0) {
             return List.of();

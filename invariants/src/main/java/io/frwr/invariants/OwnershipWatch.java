@@ -34,6 +34,7 @@ public final class OwnershipWatch {
     private long claims;
     private long violations;
 
+    /** A watch that asks {@code probe} about rkeys when a claim is made. */
     public OwnershipWatch(RkeyProbe probe) {
         this.probe = probe;
     }
@@ -82,6 +83,7 @@ public final class OwnershipWatch {
         return List.copyOf(kept);
     }
 
+    /** {@return how many claims named an MR another owner still held} */
     public synchronized long violationCount() {
         return violations;
     }

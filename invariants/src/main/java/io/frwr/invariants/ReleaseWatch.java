@@ -26,6 +26,7 @@ public final class ReleaseWatch {
     private final java.util.Map<Integer, String> parkedLive = new java.util.LinkedHashMap<>();
     private static final int PARKED_MAX = 10_000;
 
+    /** A watch that asks {@code probe} at each hand-back whether the rkeys are still reachable. */
     public ReleaseWatch(RkeyProbe probe) {
         this.probe = probe;
     }
@@ -94,6 +95,7 @@ public final class ReleaseWatch {
         return checked.get();
     }
 
+    /** {@return how many rkeys the hand-backs carried} */
     public long rkeysChecked() {
         return rkeysChecked.get();
     }

@@ -21,6 +21,7 @@ public interface RkeyProbe {
         return of(device::isRkeyLive, device::isRkeyReachable);
     }
 
+    /** {@return a probe made of two predicates, for devices other than the simulated one} */
     static RkeyProbe of(IntPredicate live, IntPredicate reachable) {
         return new RkeyProbe() {
             @Override

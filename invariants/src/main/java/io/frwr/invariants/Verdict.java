@@ -8,6 +8,7 @@ import java.util.List;
  * violations that failed it, so the report and the testkit say the same thing about the same fault.
  */
 public record Verdict(Invariant invariant, boolean ok, String detail, List<Violation> violations) {
+    /** Copies the violations, so a verdict never changes after it is given. */
     public Verdict {
         violations = List.copyOf(violations);
     }
@@ -37,6 +38,7 @@ public record Verdict(Invariant invariant, boolean ok, String detail, List<Viola
         return invariant.label();
     }
 
+    /** {@return whether every verdict held} */
     public static boolean allOk(List<Verdict> verdicts) {
         return verdicts.stream().allMatch(Verdict::ok);
     }

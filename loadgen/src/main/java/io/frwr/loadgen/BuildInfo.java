@@ -15,11 +15,13 @@ import java.util.Properties;
  * @param gitDirty  true if tracked files differed from that commit when the jar was built (null if unknown)
  */
 public record BuildInfo(String version, String gitCommit, Boolean gitDirty) {
+    /** What a field says when the jar was built outside git or without the build-info resource. */
     public static final String UNKNOWN = "unknown";
     static final String RESOURCE = "build-info.properties";
 
     private static final BuildInfo CURRENT = load();
 
+    /** {@return what the running jar was built from} */
     public static BuildInfo current() {
         return CURRENT;
     }

@@ -25,8 +25,11 @@ import java.util.Locale;
  * 1..65536}).
  */
 public final class Cli {
+    /** The most workers --concurrency accepts. */
     public static final int MAX_CONCURRENCY = 128;
+    /** The largest --pool-size accepted. */
     public static final int MAX_POOL_SIZE = 65536;
+    /** The highest --fault-rate accepted, in QP breaks per second. */
     public static final double MAX_FAULT_RATE = 1000.0;
 
     private Cli() {
@@ -400,19 +403,25 @@ public final class Cli {
         }
     }
 
+    /** {@code --concurrency}: how many workers call at once. */
     public static final class Concurrency extends IntIn {
+        /** Made by picocli, once per option. */
         public Concurrency() {
             super(1, MAX_CONCURRENCY);
         }
     }
 
+    /** {@code --pool-size}: MRs per connection. */
     public static final class PoolSize extends IntIn {
+        /** Made by picocli, once per option. */
         public PoolSize() {
             super(1, MAX_POOL_SIZE);
         }
     }
 
+    /** {@code --recovery-parallelism}: broken MRs recovered at once. */
     public static final class Parallelism extends IntIn {
+        /** Made by picocli, once per option. */
         public Parallelism() {
             super(1, 1024);
         }
@@ -446,24 +455,31 @@ public final class Cli {
         }
     }
 
+    /** {@code --duration}: how long the workers call. */
     public static final class RunDuration extends DurationIn {
+        /** Made by picocli, once per option. */
         public RunDuration() {
             super(Duration.ofMillis(100), Duration.ofHours(24), "100ms..24h");
         }
     }
 
+    /** {@code --server-latency}: how long the server sits on each call. */
     public static final class ServerLatency extends DurationIn {
+        /** Made by picocli, once per option. */
         public ServerLatency() {
             super(Duration.ZERO, Duration.ofSeconds(10), "0s..10s");
         }
     }
 
+    /** {@code --call-timeout}: how long the client waits for a reply before the call fails. */
     public static final class CallTimeout extends DurationIn {
+        /** Made by picocli, once per option. */
         public CallTimeout() {
             super(Duration.ofMillis(100), Duration.ofMinutes(10), "100ms..10m");
         }
     }
 
+    /** {@code --seed}: every random choice of the run (payloads, faults) comes from it. */
     public static final class Seed implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
@@ -475,6 +491,7 @@ public final class Cli {
         }
     }
 
+    /** {@code --fault-rate}: QP breaks per second, 0 for none. */
     public static final class FaultRate implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
@@ -493,6 +510,7 @@ public final class Cli {
         }
     }
 
+    /** {@code --payload}: sizes or a weighted mix, as {@link PayloadMix} parses it. */
     public static final class Payload implements ITypeConverter<PayloadMix> {
         @Override
         public PayloadMix convert(String value) {
@@ -504,6 +522,7 @@ public final class Cli {
         }
     }
 
+    /** An output file (--json, --timeline, --pcap): checked writable before the run, so a bad path exits 2 at once. */
     public static class FilePath implements ITypeConverter<Path> {
         @Override
         public Path convert(String value) {
@@ -530,6 +549,7 @@ public final class Cli {
         }
     }
 
+    /** {@code --address}: host:port of the DiSNI server. */
     public static final class HostPort implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
@@ -550,6 +570,7 @@ public final class Cli {
         }
     }
 
+    /** {@code --device}: the RDMA device DiSNI opens. */
     public static final class DeviceName implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
@@ -583,31 +604,41 @@ public final class Cli {
         }
     }
 
+    /** {@code --acquire-mode}: per-chunk or batch MR acquisition. */
     public static final class Acquire extends Choice<AcquireMode> {
+        /** Made by picocli, once per option. */
         public Acquire() {
             super("per-chunk", "batch", AcquireMode.PER_CHUNK, AcquireMode.BATCH);
         }
     }
 
+    /** {@code --recovery-strategy}: per-mr or rebuild-on-reconnect. */
     public static final class Recovery extends Choice<RecoveryStrategy> {
+        /** Made by picocli, once per option. */
         public Recovery() {
             super("per-mr", "rebuild-on-reconnect", RecoveryStrategy.PER_MR, RecoveryStrategy.REBUILD_ON_RECONNECT);
         }
     }
 
+    /** {@code --provider}: sim or disni. */
     public static final class ProviderChoice extends Choice<LoadgenOptions.Provider> {
+        /** Made by picocli, once per option. */
         public ProviderChoice() {
             super("sim", "disni", LoadgenOptions.Provider.SIM, LoadgenOptions.Provider.DISNI);
         }
     }
 
+    /** {@code --role}: which end of a two-process DiSNI run this is. */
     public static final class RoleChoice extends Choice<LoadgenOptions.Role> {
+        /** Made by picocli, once per option. */
         public RoleChoice() {
             super("server", "client", LoadgenOptions.Role.SERVER, LoadgenOptions.Role.CLIENT);
         }
     }
 
+    /** {@code --fabric-costs}: the simulated fabric's cost model. */
     public static final class Costs extends Choice<FabricCosts> {
+        /** Made by picocli, once per option. */
         public Costs() {
             super("none", "default", FabricCosts.NONE, FabricCosts.DEFAULT);
         }
@@ -616,7 +647,9 @@ public final class Cli {
     /** on | off (not a Boolean: picocli would read a Boolean option as a flag). */
     enum Switch { ON, OFF }
 
+    /** {@code --remote-invalidation}: on or off. */
     public static final class OnOff extends Choice<Switch> {
+        /** Made by picocli, once per option. */
         public OnOff() {
             super("on", "off", Switch.ON, Switch.OFF);
         }

@@ -8,7 +8,9 @@ import io.frwr.verbs.sim.SimCosts;
  * QP, so MB/s means something) and 2 us one-way wire latency.
  */
 public enum FabricCosts {
+    /** Everything free: the transport's own cost, alone. */
     NONE(SimCosts.NONE),
+    /** A small RoCE HCA, as the class comment says. */
     DEFAULT(new SimCosts(50_000, 50_000, 1_000, 0.1, 2_000));
 
     private final SimCosts costs;
@@ -17,6 +19,7 @@ public enum FabricCosts {
         this.costs = costs;
     }
 
+    /** {@return the fabric costs this choice stands for} */
     public SimCosts costs() {
         return costs;
     }

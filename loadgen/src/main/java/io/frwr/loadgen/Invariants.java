@@ -13,20 +13,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The DESIGN.md invariants judged on one run: this class turns the run's numbers into the shared checker's
- * inputs ({@code io.frwr.invariants}) and prints one {@link Verdict} per invariant, under the names the testkit
- * uses. Single ownership and early release were watched while the run went ({@link CallBook}); the rest are
+ * The invariants of docs/architecture.md judged on one run: this class turns the run's numbers into the shared
+ * checker's inputs ({@code io.frwr.invariants}) and prints one {@link Verdict} per invariant, under the names the
+ * testkit uses. Single ownership and early release were watched while the run went ({@link CallBook}); the rest are
  * judged once every call ended and the pool settled.
  */
 public final class Invariants {
     private Invariants() {
     }
 
+    /** {@return one verdict per invariant, in the order the report prints them} */
     public static List<Verdict> check(RunResult r) {
         return List.of(everyCallEnded(r), dataReadBack(r), mrConservation(r), singleOwnership(r), noEarlyRelease(r),
                 noStaleRkeyAccess(r), sendQueueWithinCapacity(r), cleanShutdown(r));
     }
 
+    /** {@return whether every verdict held (exit code 0)} */
     public static boolean allOk(List<Verdict> verdicts) {
         return Verdict.allOk(verdicts);
     }

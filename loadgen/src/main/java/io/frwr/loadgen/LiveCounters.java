@@ -16,18 +16,22 @@ public final class LiveCounters {
     final AtomicInteger inFlight = new AtomicInteger();
     final Recorder latency = new Recorder(3);
 
+    /** {@return calls that succeeded so far} */
     public long ops() {
         return ops.sum();
     }
 
+    /** {@return payload bytes moved so far} */
     public long bytes() {
         return bytes.sum();
     }
 
+    /** {@return calls that failed so far} */
     public long errors() {
         return errors.sum();
     }
 
+    /** {@return calls outstanding now} */
     public int inFlight() {
         return inFlight.get();
     }

@@ -21,10 +21,13 @@ public record LoadgenOptions(Duration duration, int concurrency, PayloadMix payl
                              Path json, Path pcap, Path timeline, Path plot, Provider provider, Role role, String address, String device,
                              FabricCosts fabricCosts, Duration callTimeout, boolean remoteInvalidation,
                              boolean verbose, List<String> args) {
+    /** Which verbs provider carries the run: the simulated fabric or DiSNI. */
     public enum Provider { SIM, DISNI }
 
+    /** In a two-process DiSNI run, which end this process is. */
     public enum Role { SERVER, CLIENT }
 
+    /** {@return the options of a plain {@code ./frwr loadgen}} */
     public static LoadgenOptions defaults() {
         return new LoadgenOptions(Duration.ofSeconds(20), 16, PayloadMix.parse("4k:60,64k:30,1m:10"), 64,
                 AcquireMode.PER_CHUNK, 8, 4, RecoveryStrategy.PER_MR, Duration.ZERO, 0.5, 1L, null, null,

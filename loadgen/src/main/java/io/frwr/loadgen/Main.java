@@ -12,14 +12,19 @@ import java.util.List;
 
 /** {@code ./frwr <command>}: the project's main job. Exit codes: 0 ok, 1 invariant failed, 2 usage, 3 no DiSNI. */
 public final class Main {
+    /** Exit code: the run ended and every invariant held. */
     public static final int OK = 0;
+    /** Exit code: an invariant failed. */
     public static final int INVARIANT_FAILED = 1;
+    /** Exit code: bad options or an output path that cannot be written; nothing ran. */
     public static final int USAGE = 2;
+    /** Exit code: --provider disni, and DiSNI cannot run here. */
     public static final int PROVIDER_UNAVAILABLE = 3;
 
     private Main() {
     }
 
+    /** Runs the command and exits with its code. */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true"); // --plot draws without a display
         final int code = run(Arrays.asList(args), System.out, System.err);

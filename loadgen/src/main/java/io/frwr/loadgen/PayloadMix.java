@@ -9,11 +9,15 @@ import java.util.SplittableRandom;
  * or {@code 4k:70,64k:25,1m:5} (weights, any positive integers).
  */
 public record PayloadMix(List<Entry> entries) {
+    /** The largest payload: 1 MiB, the NFS server's largest I/O. */
     public static final int MAX_PAYLOAD = 1 << 20;
+    /** The largest weight one size may have. */
     public static final int MAX_WEIGHT = 1_000_000;
 
+    /** Calls of {@code bytes} each, chosen with probability weight / total weight. */
     public record Entry(int bytes, int weight) { }
 
+    /** Checks sizes and weights, so a bad --payload fails before the run. */
     public PayloadMix {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a payload mix needs at least one size");
@@ -62,6 +66,7 @@ public record PayloadMix(List<Entry> entries) {
         return w;
     }
 
+    /** {@return the largest payload of the mix: what each worker's buffers are sized for} */
     public int maxBytes() {
         int max = 0;
         for (Entry e : entries) {

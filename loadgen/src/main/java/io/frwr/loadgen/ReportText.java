@@ -17,6 +17,7 @@ public final class ReportText {
     private ReportText() {
     }
 
+    /** Print the perftest-style table, the counters and the verdicts, as a run ends. */
     public static void print(PrintStream out, RunResult r, List<Verdict> invariants) {
         out.println();
         out.println(RULE);

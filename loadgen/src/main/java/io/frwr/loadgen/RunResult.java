@@ -33,6 +33,7 @@ public record RunResult(LoadgenOptions options, double seconds, List<PayloadRow>
                         ClientStats clientBefore, ClientStats clientFinal, TransportCounters.Snapshot transportFinal,
                         Long staleRkeyAccesses, long faultsInjected, long sqOverflows, long otherPostFailures,
                         long injectedPostFailures, Watched ownership, Watched releases) {
+    /** {@return calls that failed} */
     public long errors() {
         return failed;
     }
@@ -42,6 +43,7 @@ public record RunResult(LoadgenOptions options, double seconds, List<PayloadRow>
      * bug may see thousands; {@code violationCount} counts them all).
      */
     public record Watched(String numbers, long violationCount, List<Violation> violations) {
+        /** Copies the violations, so a result never changes after the run. */
         public Watched {
             violations = List.copyOf(violations);
         }

@@ -24,6 +24,7 @@ public final class SendQueueWatch extends ForwardingRdmaDevice {
     private final Map<QueuePair, QueuePair> watched = new ConcurrentHashMap<>();
     private final CallBook book;
 
+    /** Watches {@code device}'s QPs for posts the send queue refused, without a call book. */
     public SendQueueWatch(RdmaDevice device) {
         this(device, null);
     }

@@ -39,6 +39,7 @@ import java.util.zip.CRC32;
  * of an unknown region are counted but never flagged.
  */
 public final class Worker extends AbstractBehavior<Worker.Command> {
+    /** What a worker accepts: the run's Stop, and the results of its own calls. */
     public interface Command { }
 
     /** Finish the call in flight (every call ends), then hand the tally over and stop. */
@@ -71,6 +72,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private long knownCrc;
     private ActorRef<WorkerTally> stopReplyTo;
 
+    /** {@return a worker that calls WRITE then READ on its own region of the file until stopped} */
     public static Behavior<Command> create(int id, ActorRef<RpcRdmaClient.Command> client, RdmaDevice device,
                                            FileHandle file, long regionOffset, PayloadMix mix, long seed,
                                            LiveCounters live) {

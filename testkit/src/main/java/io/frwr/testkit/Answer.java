@@ -22,6 +22,7 @@ public record Answer(Misbehavior serve, OptionalInt invalidate, int writeChunkCo
     /** Most copies that still fit one reply buffer (each write chunk of one segment is 24 bytes). */
     public static final int MAX_WRITE_CHUNK_COPIES = 150;
 
+    /** Checks the choice, so a bad answer fails in the test that builds it, not in the responder. */
     public Answer {
         Objects.requireNonNull(serve, "serve");
         Objects.requireNonNull(invalidate, "invalidate");

@@ -24,6 +24,7 @@ public final class FaultScript {
 
     /** One fault; {@link #needsConnection()} steps wait for a connection no earlier step broke. */
     public sealed interface Step {
+        /** {@return whether this step waits for a connection (it acts on a live QP)} */
         default boolean needsConnection() {
             return false;
         }

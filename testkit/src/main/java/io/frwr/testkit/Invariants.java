@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The transport's invariants (DESIGN.md), checked against one {@link FrwrTestKit} at a quiescent point (after
+ * The transport's invariants (docs/architecture.md), checked against one {@link FrwrTestKit} at a quiescent point (after
  * {@link FrwrTestKit#runUntilQuiet()} or an await). A thin adapter: the rules and their names live in
  * {@code io.frwr.invariants.InvariantChecker}, shared with the load generator; this class hands it the kit's
  * books. Each check returns its violations, empty when the invariant holds; {@link #assertAll()} fails with

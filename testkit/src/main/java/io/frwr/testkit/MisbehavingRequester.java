@@ -78,6 +78,7 @@ public final class MisbehavingRequester implements AutoCloseable {
      * @param rpc    the bytes after the transport header: the RPC reply of an RDMA_MSG
      */
     public record Reply(RpcRdmaHeader header, byte[] rpc, WorkCompletion completion) {
+        /** {@return the reply's xid, or 0 when its header did not decode} */
         public int xid() {
             return header == null ? 0 : header.xid();
         }
@@ -92,7 +93,9 @@ public final class MisbehavingRequester implements AutoCloseable {
 
     /** Replies fit this: the responders under test offer at most this much inline. */
     public static final int SLOT = 8192;
+    /** Receive buffers posted at connect (and the depth of their CQ). */
     public static final int RECEIVES = 128;
+    /** Bytes of data memory the requester maps for the chunks it advertises. */
     public static final int DATA_BYTES = 1 << 20;
     /** The byte every registered range holds, so a test can recognise pulled data. */
     public static final byte PATTERN = 0x5A;
@@ -161,6 +164,7 @@ public final class MisbehavingRequester implements AutoCloseable {
         }
     }
 
+    /** {@return whether the connection is established and has not ended} */
     public boolean isConnected() {
         return established && !disconnected;
     }
@@ -221,6 +225,7 @@ public final class MisbehavingRequester implements AutoCloseable {
         }
     }
 
+    /** {@return every reply received so far, in arrival order} */
     public List<Reply> replies() {
         return List.copyOf(replies);
     }
@@ -316,6 +321,7 @@ public final class MisbehavingRequester implements AutoCloseable {
         qp.postSend(List.of(new SendWr.LocalInv(nextWrId++, true, rkey)));
     }
 
+    /** Disconnect, as a requester that goes away mid-call would. */
     public void disconnect() {
         if (qp != null) {
             qp.disconnect();

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReadmeExampleTest {
     @Test
-    void aQpBreakMidRegistrationLosesNoMrAndReleasesNothingEarly() {
+    void aQpBreakAfterRegistrationLosesNoMrAndReleasesNothingEarly() {
         try (FrwrTestKit kit = FrwrTestKit.builder().seed(42).build()) {
             kit.awaitConnected();
             final TransportProbe events = kit.events();

@@ -7,6 +7,7 @@ public sealed interface CmEvent permits CmEvent.Established, CmEvent.Rejected, C
     record Established(QueuePair qp, byte[] privateData) implements CmEvent {
     }
 
+    /** The other side refused the connection; {@code privateData} is what it sent with the reject. */
     record Rejected(String reason, byte[] privateData) implements CmEvent {
     }
 

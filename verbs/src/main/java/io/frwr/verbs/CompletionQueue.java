@@ -7,6 +7,7 @@ import java.util.List;
  * more before sleeping, since a completion may arrive between the last poll and the arm.
  */
 public interface CompletionQueue {
+    /** {@return how many completions the CQ holds before it overflows} */
     int capacity();
 
     /** Move up to {@code max} completions into {@code into}; returns how many. Never blocks. */

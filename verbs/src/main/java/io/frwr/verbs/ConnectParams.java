@@ -9,8 +9,10 @@ import java.time.Duration;
  */
 public record ConnectParams(ProtectionDomain pd, CompletionQueue sendCq, CompletionQueue recvCq, int maxSendWr,
                             int maxRecvWr, byte[] privateData, Duration timeout) {
+    /** The most private-data bytes a CM request carries (rdma_cm's limit for RC). */
     public static final int MAX_PRIVATE_DATA = 56;
 
+    /** Checks the depths and the private data's size, so a bad request fails before the CM is involved. */
     public ConnectParams {
         if (maxSendWr < 1 || maxRecvWr < 1) {
             throw new IllegalArgumentException("maxSendWr and maxRecvWr must be positive, were " + maxSendWr + ", "

@@ -8,6 +8,7 @@ public interface ConnectionManager {
     /** Start connecting; the outcome (Established, Rejected or ConnectError) arrives at {@code handler}. */
     void connect(String address, ConnectParams params, CmEventHandler handler);
 
+    /** A listening endpoint; closing it stops new requests and leaves accepted connections alone. */
     interface Listener extends AutoCloseable {
         String address();
 

@@ -12,6 +12,7 @@ package io.frwr.verbs;
  */
 public record DeviceAttributes(String name, int pageSize, int maxFastRegPageListLen, int maxQpWr, int maxMr,
                                boolean sgGapsSupported) {
+    /** Checks the limits, so a provider cannot report a device the FRWR logic would misuse. */
     public DeviceAttributes {
         if (pageSize <= 0 || Integer.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException("pageSize must be a power of two, was " + pageSize);

@@ -28,14 +28,17 @@ public final class DmaBuffer {
         return buffer;
     }
 
+    /** {@return the bus address of the first byte: what page lists and remote addresses are built from} */
     public long address() {
         return address;
     }
 
+    /** {@return the mapped length in bytes} */
     public int length() {
         return length;
     }
 
+    /** {@return the device that mapped this buffer ({@link RdmaDevice#maps})} */
     public Object owner() {
         return owner;
     }

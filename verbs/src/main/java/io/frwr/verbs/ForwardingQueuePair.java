@@ -8,12 +8,15 @@ import java.util.List;
  * {@link #postSend(List)}, so overriding that one method sees every post.
  */
 public class ForwardingQueuePair implements QueuePair {
+    /** The QP every call goes to unless a subclass overrides it. */
     protected final QueuePair delegate;
 
+    /** Forwards every call to {@code delegate}. */
     public ForwardingQueuePair(QueuePair delegate) {
         this.delegate = delegate;
     }
 
+    /** {@return the wrapped QP} */
     public QueuePair delegate() {
         return delegate;
     }

@@ -10,12 +10,15 @@ import java.util.function.Consumer;
  * always gets its own objects back (the PD is unwrapped at connect time, QPs in CM events are wrapped).
  */
 public class ForwardingRdmaDevice implements RdmaDevice {
+    /** The device every call goes to unless a subclass overrides it. */
     protected final RdmaDevice delegate;
 
+    /** Forwards every call to {@code delegate}. */
     public ForwardingRdmaDevice(RdmaDevice delegate) {
         this.delegate = delegate;
     }
 
+    /** {@return the wrapped device} */
     public RdmaDevice delegate() {
         return delegate;
     }

@@ -77,22 +77,27 @@ public final class PageList {
         return pageCount;
     }
 
+    /** {@return the page size the list is built in} */
     public int pageSize() {
         return pageSize;
     }
 
+    /** {@return whether the ranges may leave gaps between pages (the device has SG_GAPS)} */
     public boolean gaps() {
         return gaps;
     }
 
+    /** {@return how many byte ranges the registration maps} */
     public int rangeCount() {
         return addresses.length;
     }
 
+    /** {@return the bus address where range {@code i} starts} */
     public long rangeAddress(int i) {
         return addresses[i];
     }
 
+    /** {@return the length of range {@code i} in bytes} */
     public int rangeLength(int i) {
         return lengths[i];
     }

@@ -7,6 +7,7 @@ package io.frwr.verbs;
 public final class PostSendException extends VerbsException {
     private final int failedIndex;
 
+    /** post_send refused the chain at WR {@code failedIndex}; the WRs before it were posted. */
     public PostSendException(Errno errno, int failedIndex, String message) {
         this(errno, failedIndex, message, false);
     }
@@ -17,6 +18,7 @@ public final class PostSendException extends VerbsException {
         this.failedIndex = failedIndex;
     }
 
+    /** {@return the index of the first WR not posted, as ibv_post_send's bad_wr} */
     public int failedIndex() {
         return failedIndex;
     }

@@ -10,26 +10,33 @@ import java.util.List;
  * posting order, and posting fails with ENOTCONN.
  */
 public interface QueuePair {
+    /** {@return the QP number, as the wire and the logs name it} */
     int qpNum();
 
+    /** {@return the QP's state now} */
     QpState state();
 
     /** Send-queue slots: outstanding (posted, not yet completed) WRs of every opcode count. */
     int sendQueueCapacity();
 
+    /** {@return how many receives may be posted and not yet completed} */
     int recvQueueCapacity();
 
+    /** {@return the CQ send-queue completions arrive on} */
     CompletionQueue sendCq();
 
+    /** {@return the CQ receive completions arrive on} */
     CompletionQueue recvCq();
 
     /** Post a chain. On failure, WRs before {@link PostSendException#failedIndex()} were posted. */
     void postSend(List<? extends SendWr> chain) throws PostSendException;
 
+    /** Post one WR: a chain of one. */
     default void postSend(SendWr wr) throws PostSendException {
         postSend(List.of(wr));
     }
 
+    /** Post a receive buffer; a SEND from the peer with none posted is an RNR error. */
     void postRecv(RecvWr wr) throws VerbsException;
 
     /** Force ERROR so that everything outstanding flushes. */

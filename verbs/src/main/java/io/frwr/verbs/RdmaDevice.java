@@ -4,15 +4,19 @@ import java.nio.ByteBuffer;
 
 /** One RDMA device (one endpoint of the simulated fabric, or one NIC port). */
 public interface RdmaDevice extends AutoCloseable {
+    /** {@return the device's limits: page size, fast-reg depth, WRs per QP, MRs, SG-gap support} */
     DeviceAttributes attributes();
 
+    /** {@return a new protection domain: MRs and QPs in it can reach each other, and nothing else can} */
     ProtectionDomain allocPd() throws VerbsException;
 
+    /** {@return a completion queue holding up to {@code capacity} completions} */
     CompletionQueue createCq(int capacity) throws VerbsException;
 
     /** DMA-map a direct buffer (EINVAL for a heap buffer). The same buffer may be mapped once. */
     DmaBuffer mapBuffer(ByteBuffer direct) throws VerbsException;
 
+    /** Undo mapBuffer; a remote access through a registration still mapping the buffer is refused after it. */
     void unmapBuffer(DmaBuffer buffer);
 
     /**
@@ -24,6 +28,7 @@ public interface RdmaDevice extends AutoCloseable {
         return buffer.owner() == this;
     }
 
+    /** {@return the CM that listens and connects on this device} */
     ConnectionManager connectionManager();
 
     @Override

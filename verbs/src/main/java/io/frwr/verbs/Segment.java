@@ -5,6 +5,7 @@ package io.frwr.verbs;
  * registered for remote access (the kernel's rpcrdma_mr_seg).
  */
 public record Segment(DmaBuffer buffer, int offset, int length) {
+    /** Checks that the slice lies within its buffer, so a bad SGE fails here and not as LOC_PROT_ERR. */
     public Segment {
         if (buffer == null) {
             throw new IllegalArgumentException("segment has no buffer");

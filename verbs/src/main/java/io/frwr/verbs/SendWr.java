@@ -8,10 +8,13 @@ import java.util.List;
  */
 public sealed interface SendWr permits SendWr.FastReg, SendWr.LocalInv, SendWr.Send, SendWr.SendWithInv,
         SendWr.RdmaRead, SendWr.RdmaWrite {
+    /** {@return the caller's id, given back in the completion} */
     long wrId();
 
+    /** {@return whether a successful execution produces a completion (errors always do)} */
     boolean signaled();
 
+    /** {@return which verb this is} */
     Opcode opcode();
 
     /**

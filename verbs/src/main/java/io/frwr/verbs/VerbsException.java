@@ -9,10 +9,12 @@ public class VerbsException extends Exception {
     private final Errno errno;
     private final boolean injected;
 
+    /** A failure of the device; {@code message} names what was wrong. */
     public VerbsException(Errno errno, String message) {
         this(errno, message, false);
     }
 
+    /** A failure of the device caused by {@code cause} (a provider's own exception). */
     public VerbsException(Errno errno, String message, Throwable cause) {
         super(errno + ": " + message, cause);
         this.errno = errno;
@@ -26,6 +28,7 @@ public class VerbsException extends Exception {
         this.injected = injected;
     }
 
+    /** {@return the code to react to (ENOMEM, EAGAIN, ENOTCONN, ...)} */
     public Errno errno() {
         return errno;
     }

@@ -19,6 +19,7 @@ public enum WcStatus {
     RNR_RETRY_EXC_ERR,
     GENERAL_ERR;
 
+    /** {@return whether the WR executed} */
     public boolean isSuccess() {
         return this == SUCCESS;
     }

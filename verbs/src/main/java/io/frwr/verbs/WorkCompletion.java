@@ -13,6 +13,7 @@ package io.frwr.verbs;
  */
 public record WorkCompletion(long wrId, Opcode opcode, WcStatus status, int byteLen, boolean withInvalidate,
                              int invalidatedRkey, int qpNum) {
+    /** {@return a completion that carries no bytes (everything but a RECV)} */
     public static WorkCompletion of(long wrId, Opcode opcode, WcStatus status, int qpNum) {
         return new WorkCompletion(wrId, opcode, status, 0, false, 0, qpNum);
     }

@@ -2,6 +2,7 @@ package io.frwr.rpc.client;
 
 /** Why a call failed: every way is a distinct kind, and each is counted ({@link ClientCounter}). */
 public record CallError(Kind kind, String message) {
+    /** The distinct ways a call can fail; callers switch on these, not on the message. */
     public enum Kind {
         /** The transport had no MR free for the call's chunks (backpressure; nothing was sent). */
         NO_MR,

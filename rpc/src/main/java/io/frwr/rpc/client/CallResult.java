@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /** The one answer every Call gets; caller memory named in the call is safe to reuse once it arrives. */
 public sealed interface CallResult {
+    /** {@return the XID the call went out with (the same on every retransmission)} */
     int xid();
 
     /**
@@ -16,6 +17,7 @@ public sealed interface CallResult {
     record CallSucceeded(int xid, ByteBuffer results, long ddpBytesWritten, int retransmits,
                          boolean remotelyInvalidated) implements CallResult { }
 
+    /** The call ended without a result; {@code error} says how, and its memory is safe to reuse all the same. */
     record CallFailed(int xid, CallError error) implements CallResult {
         public CallError.Kind kind() {
             return error.kind();

@@ -33,14 +33,17 @@ public enum ClientCounter {
         this.description = description;
     }
 
+    /** {@return the stable name, as mountstats spells it where it has one} */
     public String label() {
         return label;
     }
 
+    /** {@return one line saying what is counted} */
     public String description() {
         return description;
     }
 
+    /** {@return the counter of calls that failed with {@code kind}} */
     public static ClientCounter failure(CallError.Kind kind) {
         return switch (kind) {
             case NO_MR -> FAILED_NO_MR;

@@ -25,10 +25,14 @@ public record ClientSettings(int inlineThreshold, int maxCredits, int maxRetrans
                              int queueLimit, boolean remoteInvalidation) {
     /** The block these settings are read from. */
     public static final String PATH = "frwr-transport.rpc-client";
+    /** The most credits a client may use, whatever the responder grants. */
     public static final int MAX_CREDITS = 1024;
+    /** The most resends of one call max-retransmits accepts. */
     public static final int MAX_RETRANSMITS = 100;
+    /** The largest queue-limit accepted. */
     public static final int MAX_QUEUE_LIMIT = 1 << 24;
 
+    /** Validates every value, naming the key, the value and the allowed range. */
     public ClientSettings {
         if (inlineThreshold < CmPrivateMessage.MIN_SIZE || inlineThreshold > CmPrivateMessage.MAX_SIZE
                 || inlineThreshold % CmPrivateMessage.MIN_SIZE != 0) {
@@ -77,26 +81,32 @@ public record ClientSettings(int inlineThreshold, int maxCredits, int maxRetrans
         }
     }
 
+    /** {@return a copy with inline-threshold {@code bytes}, validated} */
     public ClientSettings withInlineThreshold(int bytes) {
         return new ClientSettings(bytes, maxCredits, maxRetransmits, callTimeout, queueLimit, remoteInvalidation);
     }
 
+    /** {@return a copy with max-credits {@code credits}, validated} */
     public ClientSettings withMaxCredits(int credits) {
         return new ClientSettings(inlineThreshold, credits, maxRetransmits, callTimeout, queueLimit, remoteInvalidation);
     }
 
+    /** {@return a copy with max-retransmits {@code n}, validated} */
     public ClientSettings withMaxRetransmits(int n) {
         return new ClientSettings(inlineThreshold, maxCredits, n, callTimeout, queueLimit, remoteInvalidation);
     }
 
+    /** {@return a copy with call-timeout {@code d}, validated} */
     public ClientSettings withCallTimeout(Duration d) {
         return new ClientSettings(inlineThreshold, maxCredits, maxRetransmits, d, queueLimit, remoteInvalidation);
     }
 
+    /** {@return a copy with queue-limit {@code n}, validated} */
     public ClientSettings withQueueLimit(int n) {
         return new ClientSettings(inlineThreshold, maxCredits, maxRetransmits, callTimeout, n, remoteInvalidation);
     }
 
+    /** {@return a copy that does or does not advertise remote invalidation} */
     public ClientSettings withRemoteInvalidation(boolean on) {
         return new ClientSettings(inlineThreshold, maxCredits, maxRetransmits, callTimeout, queueLimit, on);
     }

@@ -10,10 +10,12 @@ package io.frwr.rpc.client;
  * @param epoch          the transport connection the client last saw come up (0: none seen)
  */
 public record ClientStats(long[] values, int outstanding, int maxOutstanding, int credits, int queued, long epoch) {
+    /** {@return the value of {@code c} in this snapshot} */
     public long get(ClientCounter c) {
         return values[c.ordinal()];
     }
 
+    /** {@return how many calls failed with {@code kind}} */
     public long failures(CallError.Kind kind) {
         return get(ClientCounter.failure(kind));
     }

@@ -28,10 +28,12 @@ public final class NfsClient {
     private NfsClient() {
     }
 
+    /** {@return an NFSv3 NULL call: the cheapest round trip} */
     public static RpcCallSpec nullCall() {
         return RpcCallSpec.of(Nfs3.PROGRAM, Nfs3.VERSION, Nfs3.PROC_NULL, new byte[0], SMALL_REPLY);
     }
 
+    /** {@return an NFSv3 GETATTR of {@code file}} */
     public static RpcCallSpec getattr(FileHandle file) {
         return RpcCallSpec.of(Nfs3.PROGRAM, Nfs3.VERSION, Nfs3.PROC_GETATTR, new GetattrArgs(file).encode(),
                 SMALL_REPLY);
@@ -63,6 +65,7 @@ public final class NfsClient {
                 .withDdpArgument(data, head.length);
     }
 
+    /** {@return the GETATTR result decoded from a successful call} */
     public static GetattrRes getattrResult(CallResult.CallSucceeded ok) throws XdrException {
         return GetattrRes.decode(new XdrDecoder(ok.results().duplicate()));
     }
@@ -83,6 +86,7 @@ public final class NfsClient {
         return ReadRes.decode(new XdrDecoder(ok.results().duplicate()));
     }
 
+    /** {@return the WRITE result decoded from a successful call} */
     public static WriteRes writeResult(CallResult.CallSucceeded ok) throws XdrException {
         return WriteRes.decode(new XdrDecoder(ok.results().duplicate()));
     }

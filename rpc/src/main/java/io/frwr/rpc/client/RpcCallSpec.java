@@ -19,6 +19,7 @@ public record RpcCallSpec(int program, int version, int procedure, OpaqueAuth cr
     /** The smallest ONC RPC reply: xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, accept_stat. */
     public static final int MIN_REPLY_SIZE = 24;
 
+    /** Checks the arguments' XDR alignment, the DDP position and the reply size before anything is registered. */
     public RpcCallSpec {
         if (credential == null) {
             credential = OpaqueAuth.NONE;
@@ -39,19 +40,23 @@ public record RpcCallSpec(int program, int version, int procedure, OpaqueAuth cr
         }
     }
 
+    /** {@return a call with AUTH_NONE, no DDP argument and no result sink} */
     public static RpcCallSpec of(int program, int version, int procedure, byte[] args, int maxReplySize) {
         return new RpcCallSpec(program, version, procedure, OpaqueAuth.NONE, args, null, null, maxReplySize);
     }
 
+    /** {@return a copy with a DDP argument: {@code data} at {@code position}, sent in a read chunk when large} */
     public RpcCallSpec withDdpArgument(Segment data, int position) {
         return new RpcCallSpec(program, version, procedure, credential, args, new DdpArgument(data, position),
                 resultSink, maxReplySize);
     }
 
+    /** {@return a copy whose DDP result lands in {@code sink}, offered as a write chunk} */
     public RpcCallSpec withResultSink(Segment sink) {
         return new RpcCallSpec(program, version, procedure, credential, args, ddpArgument, sink, maxReplySize);
     }
 
+    /** {@return a copy with credential {@code cred}} */
     public RpcCallSpec withCredential(OpaqueAuth cred) {
         return new RpcCallSpec(program, version, procedure, cred, args, ddpArgument, resultSink, maxReplySize);
     }

@@ -56,16 +56,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * waits in the transport for the connection).
  */
 public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command> {
+    /** Everything a user may send to the client. */
     public interface Command { }
 
     /** Make a call; exactly one {@link CallResult} comes back. */
     public record Call(RpcCallSpec spec, ActorRef<CallResult> replyTo) implements Command { }
 
+    /** The client's counters and queue lengths at this moment. */
     public record GetStats(ActorRef<ClientStats> replyTo) implements Command { }
 
     /** Fail what is queued and in flight with STOPPED (each after invalidation), then stop. */
     public record Shutdown(ActorRef<ShutdownComplete> replyTo) implements Command { }
 
+    /** Shutdown is done: every call has ended; the final counters. */
     public record ShutdownComplete(ClientStats stats) { }
 
     private record FromTransport(RdmaTransport.Inbound inbound) implements Command { }
@@ -108,6 +111,7 @@ public final class RpcRdmaClient extends AbstractBehavior<RpcRdmaClient.Command>
     private long nextId = 1;
     private int nextXid = ThreadLocalRandom.current().nextInt();
 
+    /** {@return a client that calls through {@code transport}, whose device maps {@code device}'s buffers} */
     public static Behavior<Command> create(ActorRef<RdmaTransport.Command> transport, RdmaDevice device,
                                            ClientSettings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->

@@ -10,6 +10,7 @@ import java.util.Map;
  * counter rather than the clock, so runs are reproducible.
  */
 public final class InMemoryExport {
+    /** The shortest file handle this export makes. */
     public static final int MIN_HANDLE = 8;
 
     private final long fsid;
@@ -26,6 +27,7 @@ public final class InMemoryExport {
         this.maxFileSize = maxFileSize;
     }
 
+    /** {@return the handle of a new file holding {@code content}} */
     public synchronized FileHandle addFile(byte[] handle, byte[] content) {
         if (handle.length < MIN_HANDLE || handle.length > Nfs3.FHSIZE) {
             throw new IllegalArgumentException("a file handle here is " + MIN_HANDLE + ".." + Nfs3.FHSIZE
@@ -43,6 +45,7 @@ public final class InMemoryExport {
         return fh;
     }
 
+    /** {@return a copy of the file's bytes, for checks} */
     public synchronized byte[] contents(FileHandle fh) {
         final FileState f = files.get(fh);
         if (f == null) {
@@ -51,12 +54,14 @@ public final class InMemoryExport {
         return Arrays.copyOf(f.data, f.size);
     }
 
+    /** {@return the file's attributes, or NFS3ERR_STALE for an unknown handle} */
     public synchronized GetattrRes getattr(GetattrArgs args) {
         final FileState f = files.get(args.object());
         return f == null ? new GetattrRes(Nfs3Status.NFS3ERR_STALE, null) : new GetattrRes(Nfs3Status.NFS3_OK,
                 attrs(f));
     }
 
+    /** {@return the bytes asked for, short at end of file} */
     public synchronized ReadRes read(ReadArgs args) {
         final FileState f = files.get(args.file());
         if (f == null) {
@@ -71,6 +76,7 @@ public final class InMemoryExport {
         return new ReadRes(Nfs3Status.NFS3_OK, attrs(f), data.length, end == f.size, data);
     }
 
+    /** {@return the result of writing {@code args}' data; the file grows up to maxFileSize} */
     public synchronized WriteRes write(WriteArgs args, byte[] verifier) {
         final FileState f = files.get(args.file());
         if (f == null) {

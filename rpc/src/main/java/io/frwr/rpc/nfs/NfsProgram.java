@@ -12,6 +12,7 @@ public final class NfsProgram implements RpcProgram {
     private final InMemoryExport export;
     private final byte[] writeVerifier;
 
+    /** Serves {@code export} with a fixed write verifier. */
     public NfsProgram(InMemoryExport export) {
         this(export, new byte[] {'f', 'r', 'w', 'r', 0, 0, 0, 1});
     }

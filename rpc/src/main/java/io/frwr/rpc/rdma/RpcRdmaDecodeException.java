@@ -7,6 +7,7 @@ package io.frwr.rpc.rdma;
 public final class RpcRdmaDecodeException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** What was wrong with the header; BAD_VERSION maps to ERR_VERS, every other reason to ERR_CHUNK. */
     public enum Reason {
         TRUNCATED, BAD_VERSION, BAD_PROC, TOO_MANY_SEGMENTS, TOO_MANY_CHUNKS, EMPTY_CHUNK, SEGMENT_TOO_LONG,
         BAD_DISCRIMINATOR, BAD_POSITION, READ_LIST_TOO_LONG

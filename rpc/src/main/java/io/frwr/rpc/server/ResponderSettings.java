@@ -29,18 +29,24 @@ import java.time.Duration;
 public record ResponderSettings(int credits, int inlineThreshold, boolean remoteInvalidation, Duration serviceTime,
                                 int maxCallPayload, int maxReplyPayload, int maxReadSegments, int maxWriteChunks,
                                 int maxSegmentsPerChunk) {
+    /** The block these settings are read from. */
     public static final String PATH = "frwr-transport.responder";
+    /** The most credits a responder may grant. */
     public static final int MAX_CREDITS = 1024;
     /** RFC 8166's default inline threshold; smaller cannot be stated in RFC 8797 private data. */
     public static final int MIN_INLINE = 1024;
+    /** The largest inline threshold accepted. */
     public static final int MAX_INLINE = 256 * 1024;
     /** A payload limit below a page would refuse ordinary NFS traffic; above 256 MiB it bounds nothing useful. */
     public static final int MIN_PAYLOAD = 4096;
+    /** The largest call or reply payload limit accepted. */
     public static final int MAX_PAYLOAD = 256 << 20;
+    /** The most read segments, write chunks or segments per chunk a limit may allow. */
     public static final int MAX_LIST = 4096;
     /** 1 MiB of data plus 16 KiB for RPC and NFS headers: Linux svcrdma's RPCSVC_MAXPAGES. */
     public static final int DEFAULT_PAYLOAD = (1 << 20) + (16 << 10);
 
+    /** Validates every value, naming the key, the value and the allowed range. */
     public ResponderSettings {
         between("credits", credits, 1, MAX_CREDITS);
         between("inline-threshold", inlineThreshold, MIN_INLINE, MAX_INLINE);
@@ -99,31 +105,37 @@ public record ResponderSettings(int credits, int inlineThreshold, boolean remote
                 + (long) credits * maxReplyPayload;
     }
 
+    /** {@return a copy granting {@code credits}, validated} */
     public ResponderSettings withCredits(int credits) {
         return new ResponderSettings(credits, inlineThreshold, remoteInvalidation, serviceTime, maxCallPayload,
                 maxReplyPayload, maxReadSegments, maxWriteChunks, maxSegmentsPerChunk);
     }
 
+    /** {@return a copy with inline-threshold {@code bytes}, validated} */
     public ResponderSettings withInlineThreshold(int bytes) {
         return new ResponderSettings(credits, bytes, remoteInvalidation, serviceTime, maxCallPayload,
                 maxReplyPayload, maxReadSegments, maxWriteChunks, maxSegmentsPerChunk);
     }
 
+    /** {@return a copy that does or does not reply with SEND_WITH_INV} */
     public ResponderSettings withRemoteInvalidation(boolean on) {
         return new ResponderSettings(credits, inlineThreshold, on, serviceTime, maxCallPayload,
                 maxReplyPayload, maxReadSegments, maxWriteChunks, maxSegmentsPerChunk);
     }
 
+    /** {@return a copy that holds each call {@code d} before replying} */
     public ResponderSettings withServiceTime(Duration d) {
         return new ResponderSettings(credits, inlineThreshold, remoteInvalidation, d, maxCallPayload,
                 maxReplyPayload, maxReadSegments, maxWriteChunks, maxSegmentsPerChunk);
     }
 
+    /** {@return a copy with the largest call and reply payloads, validated} */
     public ResponderSettings withMaxPayload(int callBytes, int replyBytes) {
         return new ResponderSettings(credits, inlineThreshold, remoteInvalidation, serviceTime, callBytes,
                 replyBytes, maxReadSegments, maxWriteChunks, maxSegmentsPerChunk);
     }
 
+    /** {@return a copy with the read, write and per-chunk segment limits, validated} */
     public ResponderSettings withChunkLimits(int readSegments, int writeChunks, int segmentsPerChunk) {
         return new ResponderSettings(credits, inlineThreshold, remoteInvalidation, serviceTime, maxCallPayload,
                 maxReplyPayload, readSegments, writeChunks, segmentsPerChunk);

@@ -6,5 +6,6 @@ package io.frwr.rpc.server;
  */
 @FunctionalInterface
 public interface RpcProgram {
+    /** {@return the reply to {@code call}; an exception is answered SYSTEM_ERR} */
     RpcReply handle(RpcCall call);
 }

@@ -74,6 +74,7 @@ import java.util.Optional;
  * that connection's buffers. Other connections are unaffected.
  */
 public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Command> {
+    /** What the responder accepts: a counters query from users, and its own CM, completion and timer events. */
     public interface Command {
     }
 
@@ -131,6 +132,7 @@ public final class RpcRdmaResponder extends AbstractBehavior<RpcRdmaResponder.Co
     private long connectionsDropped;
     private long peakConnectionBytes;
 
+    /** {@return a responder that listens at {@code listenAddress} on {@code device} and serves {@code program}} */
     public static Behavior<Command> create(RdmaDevice device, String listenAddress, ResponderSettings settings,
                                            RpcProgram program) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->

@@ -13,6 +13,7 @@ import io.frwr.rpc.oncrpc.ReplyStatus;
  */
 public record RpcReply(ReplyStatus status, int mismatchLow, int mismatchHigh, byte[] results, byte[] ddpData,
                        int ddpPosition) {
+    /** Checks that only a SUCCESS reply carries results and that the DDP position is XDR-aligned. */
     public RpcReply {
         if (results == null) {
             results = new byte[0];
@@ -26,6 +27,7 @@ public record RpcReply(ReplyStatus status, int mismatchLow, int mismatchHigh, by
         }
     }
 
+    /** {@return a SUCCESS reply with {@code results} and no DDP item} */
     public static RpcReply success(byte[] results) {
         return new RpcReply(ReplyStatus.SUCCESS, 0, 0, results, null, 0);
     }
@@ -35,14 +37,17 @@ public record RpcReply(ReplyStatus status, int mismatchLow, int mismatchHigh, by
         return new RpcReply(ReplyStatus.SUCCESS, 0, 0, results, data, results.length);
     }
 
+    /** {@return a reply with accept status {@code status} and no results} */
     public static RpcReply error(ReplyStatus status) {
         return new RpcReply(status, 0, 0, null, null, 0);
     }
 
+    /** {@return PROG_MISMATCH, naming the versions served} */
     public static RpcReply progMismatch(int low, int high) {
         return new RpcReply(ReplyStatus.PROG_MISMATCH, low, high, null, null, 0);
     }
 
+    /** {@return whether the reply has a DDP item that may go by RDMA WRITE} */
     public boolean hasDdpData() {
         return ddpData != null;
     }

@@ -25,6 +25,7 @@ public record DisniOptions(int pageSize, long maxMrSize, int maxQpWr, int maxMr,
     /** The most pages one emulated FAST_REG maps, whatever max_mr_size allows (the kernel's FRWR depth). */
     public static final int MAX_PAGE_LIST_LEN = 512;
 
+    /** Checks the sizes, so a bad option fails where it is made and not at the first registration. */
     public DisniOptions {
         if (pageSize < 512 || Integer.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException("pageSize must be a power of two >= 512, was " + pageSize);

@@ -13,11 +13,13 @@ import java.util.List;
 public record ProviderCheck(List<String> devices, List<String> missing) {
     static final String ADD_EXPORTS = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
 
+    /** Copies both lists, so a check never changes after it is made. */
     public ProviderCheck {
         devices = List.copyOf(devices);
         missing = List.copyOf(missing);
     }
 
+    /** {@return whether nothing is missing: DiSNI can run here} */
     public boolean ok() {
         return missing.isEmpty();
     }

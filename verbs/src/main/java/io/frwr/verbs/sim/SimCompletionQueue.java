@@ -30,6 +30,7 @@ public final class SimCompletionQueue implements CompletionQueue {
         this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
     }
 
+    /** {@return the endpoint the CQ was created on} */
     public SimDevice device() {
         return device;
     }

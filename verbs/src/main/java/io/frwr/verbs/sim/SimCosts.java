@@ -19,8 +19,10 @@ package io.frwr.verbs.sim;
  */
 public record SimCosts(long allocMrNanos, long deregMrNanos, long fastRegNanos, double perByteNanos,
                        long wireLatencyNanos) {
+    /** Everything free (a FREE fabric then executes WRs on the posting thread). */
     public static final SimCosts NONE = new SimCosts(0, 0, 0, 0.0, 0);
 
+    /** Costs cannot be negative. */
     public SimCosts {
         if (allocMrNanos < 0 || deregMrNanos < 0 || fastRegNanos < 0 || wireLatencyNanos < 0
                 || !(perByteNanos >= 0.0) || Double.isInfinite(perByteNanos)) {

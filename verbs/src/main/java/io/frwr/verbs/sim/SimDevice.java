@@ -75,6 +75,7 @@ public final class SimDevice implements RdmaDevice {
         this.cm = new SimConnectionManager(this);
     }
 
+    /** {@return the fabric this endpoint is on} */
     public SimFabric fabric() {
         return fabric;
     }
@@ -222,6 +223,7 @@ public final class SimDevice implements RdmaDevice {
         }
     }
 
+    /** {@return whether the endpoint was closed (its fabric closes every endpoint)} */
     public boolean isClosed() {
         fabric.lock.lock();
         try {

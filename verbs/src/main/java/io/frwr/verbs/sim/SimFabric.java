@@ -127,6 +127,7 @@ public final class SimFabric implements AutoCloseable {
         }
     }
 
+    /** {@return a builder with every default: seed 0, FREE, no costs, no trace} */
     public static Builder builder() {
         return new Builder();
     }
@@ -149,11 +150,13 @@ public final class SimFabric implements AutoCloseable {
             return this;
         }
 
+        /** FREE runs by itself; STEPPED does nothing until a test steps it. */
         public Builder mode(SimMode mode) {
             this.mode = Objects.requireNonNull(mode);
             return this;
         }
 
+        /** What MR allocation, deregistration, FAST_REG, bytes and the wire cost. */
         public Builder costs(SimCosts costs) {
             this.costs = Objects.requireNonNull(costs);
             return this;
@@ -171,11 +174,13 @@ public final class SimFabric implements AutoCloseable {
             return this;
         }
 
+        /** Every frame the fabric carries goes to {@code tap} (a pcap writer, say). */
         public Builder wireTap(WireTap tap) {
             this.wireTap = tap;
             return this;
         }
 
+        /** {@return the fabric, with no endpoints yet} */
         public SimFabric build() {
             return new SimFabric(this);
         }
@@ -183,14 +188,17 @@ public final class SimFabric implements AutoCloseable {
 
     // ---- public API ----
 
+    /** {@return how the fabric runs: FREE or STEPPED} */
     public SimMode mode() {
         return mode;
     }
 
+    /** {@return the seed every random choice derives from} */
     public long seed() {
         return seed;
     }
 
+    /** {@return the fabric's costs} */
     public SimCosts costs() {
         return costs;
     }
@@ -230,6 +238,7 @@ public final class SimFabric implements AutoCloseable {
         }
     }
 
+    /** {@return every endpoint made so far} */
     public List<SimDevice> endpoints() {
         lock.lock();
         try {
@@ -315,10 +324,12 @@ public final class SimFabric implements AutoCloseable {
         this.wireTap = tap;
     }
 
+    /** {@return the fault injector: break QPs, fail posts, allocs and deregs, reject connects} */
     public SimFaults faults() {
         return faults;
     }
 
+    /** {@return the fabric's ground truth: executed WRs, denied accesses, injected faults, live MRs} */
     public SimStats stats() {
         lock.lock();
         try {

@@ -71,6 +71,7 @@ public final class SimMr implements FastRegMr {
         return deregistered;
     }
 
+    /** {@return the endpoint the MR lives on} */
     public SimDevice device() {
         return device;
     }

@@ -19,6 +19,7 @@ public final class SimProtectionDomain implements ProtectionDomain {
         return device;
     }
 
+    /** {@return the PD's number on its endpoint} */
     public int pdNum() {
         return pdNum;
     }

@@ -261,10 +261,12 @@ public final class SimQueuePair extends SimLane implements QueuePair {
 
     // ---- inspection ----
 
+    /** {@return the endpoint the QP lives on} */
     public SimDevice device() {
         return device;
     }
 
+    /** {@return the PD whose MRs this QP can reach} */
     public SimProtectionDomain pd() {
         return pd;
     }

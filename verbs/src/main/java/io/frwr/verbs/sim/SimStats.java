@@ -65,10 +65,12 @@ public record SimStats(Map<Opcode, Long> wrsExecuted, long flushed, Map<DenyReas
         CONNECT_REJECT
     }
 
+    /** {@return how many faults of {@code kind} were injected} */
     public long injected(InjectedFault kind) {
         return injected.get(kind);
     }
 
+    /** {@return how many faults were injected, of every kind} */
     public long injectedTotal() {
         long n = 0;
         for (long v : injected.values()) {
@@ -95,14 +97,17 @@ public record SimStats(Map<Opcode, Long> wrsExecuted, long flushed, Map<DenyReas
         UNMAPPED
     }
 
+    /** {@return how many WRs of {@code opcode} executed} */
     public long executed(Opcode opcode) {
         return wrsExecuted.get(opcode);
     }
 
+    /** {@return how many remote accesses were refused for {@code reason}} */
     public long denied(DenyReason reason) {
         return remoteAccessDenied.get(reason);
     }
 
+    /** {@return how many remote accesses were refused, for every reason} */
     public long remoteAccessDeniedTotal() {
         long n = 0;
         for (long v : remoteAccessDenied.values()) {
@@ -111,6 +116,7 @@ public record SimStats(Map<Opcode, Long> wrsExecuted, long flushed, Map<DenyReas
         return n;
     }
 
+    /** {@return how many completions had {@code status}} */
     public long completions(WcStatus status) {
         return completions.get(status);
     }

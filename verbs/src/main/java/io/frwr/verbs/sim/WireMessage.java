@@ -31,6 +31,7 @@ public record WireMessage(long timeNanos, int srcEndpoint, int dstEndpoint, int 
     /** CM MADs are sent and received by the General Services Interface QP. */
     public static final int GSI_QPN = 1;
 
+    /** What the frame is: an RC transfer (SEND .. NAK) or a CM MAD (CM_REQ .. CM_DREP). */
     public enum Kind {
         SEND, SEND_WITH_INV, RDMA_WRITE, RDMA_READ_REQUEST, RDMA_READ_RESPONSE, ACK, NAK,
         CM_REQ, CM_REP, CM_RTU, CM_REJ, CM_DREQ, CM_DREP;
@@ -41,6 +42,7 @@ public record WireMessage(long timeNanos, int srcEndpoint, int dstEndpoint, int 
         }
     }
 
+    /** The error a NAK reports, as InfiniBand's AETH syndrome names it; NONE on every other kind. */
     public enum Nak {
         NONE, REMOTE_ACCESS_ERROR, INVALID_REQUEST, REMOTE_OPERATIONAL_ERROR, RNR
     }
