@@ -142,6 +142,14 @@ public final class RdmaTransport {
 
     public record GetCounters(ActorRef<TransportCounters.Snapshot> replyTo) implements Command { }
 
+    /**
+     * The device this transport runs on, answered in every state (also by a stopped transport): map buffers on it
+     * ({@link RdmaDevice#mapBuffer}) to register them here, whichever way the transport was made (by name,
+     * through {@link FrwrTransport}, or accepted by an {@link RdmaListener}). Memory another device mapped is
+     * refused with BAD_REQUEST.
+     */
+    public record GetDevice(ActorRef<RdmaDevice> replyTo) implements Command { }
+
     /** Every MR slot: where it is and in which state (for invariant checkers). */
     public record GetAudit(ActorRef<MrAudit> replyTo) implements Command { }
 
@@ -166,6 +174,9 @@ public final class RdmaTransport {
      * provider ({@code sim}: an endpoint of the JVM-wide simulated fabric; {@code disni}: a NIC, needs
      * io.frwr:frwr-verbs-disni), {@code localDevice} the endpoint, device name or local IP. Where the
      * provider cannot run, spawning fails with its message (for disni, what is missing and how to fix it).
+     * Map the buffers to register on the device it opened: ask it with {@link GetDevice}. (Through the extension,
+     * {@code FrwrTransport.get(system).transport(name, spec)} runs on the very device
+     * {@code FrwrTransport.get(system).device(name)} returns, so either way works there.)
      */
     public static Behavior<Command> create(TransportSettings settings, String localDevice, ConnectionSpec spec) {
         return Behaviors.setup(ctx -> create(settings, VerbsProviders.open(settings.provider(), localDevice), spec));
@@ -229,7 +240,7 @@ public final class RdmaTransport {
             final akka.actor.Cancellable shutdownTask = addCoordinatedShutdownTask(ctx.getSystem(), self, settings,
                     token.toString());
             return new Running(ctx, settings, spec, token, counters, events, gauge, recoveryExecutor, pool, qpActor,
-                    connection, stopped, shutdownTask).behavior();
+                    connection, stopped, shutdownTask, device).behavior();
         });
     }
 
@@ -281,6 +292,7 @@ public final class RdmaTransport {
         private final ActorRef<Connection.Command> connection;
         private final AtomicBoolean stopped;
         private final akka.actor.Cancellable shutdownTask;
+        private final RdmaDevice device;
         private final List<ActorRef<ShutdownComplete>> shutdownReplyTo = new java.util.ArrayList<>();
         private boolean qpAlive = true;
         private boolean poolAlive = true;
@@ -291,7 +303,8 @@ public final class RdmaTransport {
         Running(akka.actor.typed.javadsl.ActorContext<Command> ctx, TransportSettings settings, ConnectionSpec spec,
                 Object token, TransportCounters counters, TransportEvents events, PoolGauge gauge,
                 ExecutorService recoveryExecutor, ActorRef<MrPool.Command> pool, ActorRef<QueuePairActor.Command> qpActor,
-                ActorRef<Connection.Command> connection, AtomicBoolean stopped, akka.actor.Cancellable shutdownTask) {
+                ActorRef<Connection.Command> connection, AtomicBoolean stopped, akka.actor.Cancellable shutdownTask,
+                RdmaDevice device) {
             this.ctx = ctx;
             this.settings = settings;
             this.spec = spec;
@@ -305,6 +318,7 @@ public final class RdmaTransport {
             this.connection = connection;
             this.stopped = stopped;
             this.shutdownTask = shutdownTask;
+            this.device = device;
         }
 
         Behavior<Command> behavior() {
@@ -342,6 +356,10 @@ public final class RdmaTransport {
                     })
                     .onMessage(GetCounters.class, m -> {
                         m.replyTo().tell(finished != null ? finished.counters() : counters.snapshot(gauge.get()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(GetDevice.class, m -> {
+                        m.replyTo().tell(device);
                         return Behaviors.same();
                     })
                     .onMessage(GetAudit.class, m -> {
