@@ -72,9 +72,18 @@ import java.util.Map;
 final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     interface Command { }
 
-    /** A connection is up; {@code pdGeneration} is the protection domain its QP was created in. */
+    /**
+     * A connection is up; {@code pdGeneration} is the protection domain its QP was created in. {@code receivesPosted}:
+     * the accepting side posted every receive in the CM callback ({@link #postInitialReceives}), since its peer may
+     * SEND as soon as it hears Established.
+     */
     record Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection,
-                  int pdGeneration) implements Command { }
+                  int pdGeneration, boolean receivesPosted) implements Command {
+        Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection,
+               int pdGeneration) {
+            this(epoch, qp, privateData, connection, pdGeneration, false);
+        }
+    }
 
     /**
      * The protection domain of generation {@code generation} is retired (an MR in it could not be
@@ -942,10 +951,29 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         postRecv(index);
     }
 
+    /**
+     * Post every receive of connection {@code epoch} as {@link #onAttach} would, from the accepting side's CM
+     * callback; null, or why it failed.
+     */
+    static String postInitialReceives(QueuePair qp, long epoch, DmaBuffer[] recvBuffers) {
+        try {
+            for (int i = 0; i < recvBuffers.length; i++) {
+                qp.postRecv(recvWr(epoch, i, recvBuffers));
+            }
+            return null;
+        } catch (VerbsException e) {
+            return "post_recv: " + e.getMessage();
+        }
+    }
+
+    private static RecvWr recvWr(long epoch, int index, DmaBuffer[] recvBuffers) {
+        return new RecvWr(RECV_BIT | ((epoch & 0x7F_FFFF) << EPOCH_SHIFT) | index,
+                recvBuffers[index].segment(0, recvBuffers[index].length()));
+    }
+
     private void postRecv(int index) {
         try {
-            qp.postRecv(new RecvWr(RECV_BIT | ((epoch & 0x7F_FFFF) << EPOCH_SHIFT) | index,
-                    recvBuffers[index].segment(0, recvBuffers[index].length())));
+            qp.postRecv(recvWr(epoch, index, recvBuffers));
         } catch (VerbsException e) {
             startDrain("post_recv: " + e.getMessage());
         }
@@ -980,7 +1008,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         for (int i = 0; i < depth; i++) {
             ring[i] = new WrSlot();
         }
-        for (int i = 0; i < recvBuffers.length && mode == Mode.UP; i++) {
+        for (int i = 0; i < recvBuffers.length && mode == Mode.UP && !a.receivesPosted(); i++) {
             postRecv(i);
         }
         if (mode != Mode.UP) {

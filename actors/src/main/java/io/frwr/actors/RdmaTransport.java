@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -164,6 +163,12 @@ public final class RdmaTransport {
 
     private record PdRetired(int generation, String reason) implements Command { }
 
+    /** Passive: the connection's handler stopped, so the connection's transport shuts down, then stops. */
+    private record HandlerStopped() implements Command { }
+
+    /** Passive: shut down after the handler stopped; nobody is left to talk to the transport. */
+    private record HandlerGone() implements Command { }
+
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private RdmaTransport() {
@@ -195,6 +200,12 @@ public final class RdmaTransport {
      */
     public static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec,
                                            ExecutorService blockingVerbs) {
+        return create(settings, device, spec, blockingVerbs, ConnectionSide.connecting(spec));
+    }
+
+    /** A transport whose connection comes about as {@code side} says (an {@link RdmaListener} accepts passive ones). */
+    static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec,
+                                    ExecutorService blockingVerbs, ConnectionSide side) {
         return Behaviors.setup(ctx -> {
             final DeviceAttributes attrs = device.attributes();
             final int depth = settings.mrPool().frmrDepthFor(attrs.maxFastRegPageListLen());
@@ -207,7 +218,7 @@ public final class RdmaTransport {
             final Object token = new Object() {
                 @Override
                 public String toString() {
-                    return "transport#" + instance + " to " + spec.remoteAddress();
+                    return "transport#" + instance + (side.passive() ? " from " : " to ") + spec.remoteAddress();
                 }
             };
             final AtomicInteger threads = new AtomicInteger();
@@ -228,19 +239,25 @@ public final class RdmaTransport {
             pds.onUnreachable(g -> pool.tell(new MrPool.PdUnreachable(g)));
             final ActorRef<QueuePairActor.Command> qpActor = ctx.spawn(QueuePairActor.create(settings, counters, events,
                     pool, mapper, recvBuffers, token, device, pds), "queue-pair");
+            final ActorRef<Inbound> handler = side.spawnHandler(ctx);
+            if (handler != null) {
+                qpActor.tell(new Subscribe(handler)); // before the connection exists: no message can precede it
+                ctx.watchWith(handler, new HandlerStopped());
+            }
             final AtomicBoolean stopped = new AtomicBoolean();
-            final ActorRef<Connection.Command> connection = ctx.spawn(Connection.supervised(settings, device, pds,
-                    spec, qpActor, new AtomicLong(), counters, stopped), "connection");
+            final ActorRef<Connection.Command> connection = ctx.spawn(side.connection(settings, device, pds, qpActor,
+                    recvBuffers, counters, stopped), "connection");
             ctx.watch(connection);
             ctx.watch(pool);
             ctx.watch(qpActor);
-            ctx.getLog().info("transport to {} on {}: {} MRs of {} pages, recovery {} x{}", spec.remoteAddress(),
+            ctx.getLog().info("transport {} {} on {}: {} MRs of {} pages, recovery {} x{}", side.passive() ? "accepted from" : "to",
+                    spec.remoteAddress(),
                     attrs.name(), settings.mrPool().size(), depth, settings.recovery().strategy(),
                     settings.recovery().parallelism());
             final akka.actor.Cancellable shutdownTask = addCoordinatedShutdownTask(ctx.getSystem(), self, settings,
                     token.toString());
             return new Running(ctx, settings, spec, token, counters, events, gauge, recoveryExecutor, pool, qpActor,
-                    connection, stopped, shutdownTask, device).behavior();
+                    connection, stopped, shutdownTask, device, side).behavior();
         });
     }
 
@@ -293,6 +310,7 @@ public final class RdmaTransport {
         private final AtomicBoolean stopped;
         private final akka.actor.Cancellable shutdownTask;
         private final RdmaDevice device;
+        private final ConnectionSide side;
         private final List<ActorRef<ShutdownComplete>> shutdownReplyTo = new java.util.ArrayList<>();
         private boolean qpAlive = true;
         private boolean poolAlive = true;
@@ -304,7 +322,7 @@ public final class RdmaTransport {
                 Object token, TransportCounters counters, TransportEvents events, PoolGauge gauge,
                 ExecutorService recoveryExecutor, ActorRef<MrPool.Command> pool, ActorRef<QueuePairActor.Command> qpActor,
                 ActorRef<Connection.Command> connection, AtomicBoolean stopped, akka.actor.Cancellable shutdownTask,
-                RdmaDevice device) {
+                RdmaDevice device, ConnectionSide side) {
             this.ctx = ctx;
             this.settings = settings;
             this.spec = spec;
@@ -319,6 +337,7 @@ public final class RdmaTransport {
             this.stopped = stopped;
             this.shutdownTask = shutdownTask;
             this.device = device;
+            this.side = side;
         }
 
         Behavior<Command> behavior() {
@@ -397,6 +416,9 @@ public final class RdmaTransport {
                         }
                         return Behaviors.same();
                     })
+                    .onMessage(HandlerStopped.class, m -> finished != null ? Behaviors.stopped()
+                            : onShutdown(new Shutdown(ctx.messageAdapter(ShutdownComplete.class, c -> new HandlerGone()))))
+                    .onMessage(HandlerGone.class, m -> Behaviors.stopped())
                     .onSignal(Terminated.class, this::onTerminated)
                     .onSignal(akka.actor.typed.PostStop.class, s -> {
                         stopped.set(true);
@@ -468,6 +490,16 @@ public final class RdmaTransport {
         private Behavior<Command> onTerminated(Terminated t) {
             final String cause = t instanceof akka.actor.typed.ChildFailed cf
                     ? cf.cause().getClass().getSimpleName() + ": " + cf.cause().getMessage() : "stopped";
+            if (t.getRef().equals(connection) && side.passive()) {
+                // A passive endpoint does not reconnect (the peer would have to connect again): the transport ends.
+                ctx.getLog().info("the connection accepted from {} ended; its transport shuts down",
+                        spec.remoteAddress());
+                if (qpAlive) {
+                    qpActor.tell(new QueuePairActor.GiveUp("the connection accepted from " + spec.remoteAddress()
+                            + " ended; a passive endpoint does not reconnect", TransportError.Kind.NOT_CONNECTED));
+                }
+                return onShutdown(new Shutdown(ctx.getSystem().ignoreRef()));
+            }
             if (t.getRef().equals(connection)) {
                 ctx.getLog().error("transport to {} gave up reconnecting", spec.remoteAddress());
                 if (qpAlive) {

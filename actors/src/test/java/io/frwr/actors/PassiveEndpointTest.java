@@ -1,0 +1,289 @@
+package io.frwr.actors;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.ManualTime;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.ConfigFactory;
+import io.frwr.verbs.CmEvent;
+import io.frwr.verbs.CompletionQueue;
+import io.frwr.verbs.ConnectParams;
+import io.frwr.verbs.DmaBuffer;
+import io.frwr.verbs.QpState;
+import io.frwr.verbs.QueuePair;
+import io.frwr.verbs.RdmaDevice;
+import io.frwr.verbs.RecvWr;
+import io.frwr.verbs.SendWr;
+import io.frwr.verbs.VerbsException;
+import io.frwr.verbs.WcStatus;
+import io.frwr.verbs.WorkCompletion;
+import io.frwr.verbs.sim.SimCosts;
+import io.frwr.verbs.sim.SimDevice;
+import io.frwr.verbs.sim.SimFabric;
+import io.frwr.verbs.sim.SimMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The passive endpoint on a stepped fabric under ManualTime: an {@link RdmaListener} accepts raw-verbs peers, each
+ * accepted connection's transport registers memory the peer RDMA READs and WRITEs, and a lost connection ends that
+ * connection's transport while the listener keeps accepting.
+ */
+class PassiveEndpointTest {
+    private static final String CONFIG = "frwr-transport {\n mr-pool.size = 8\n mr-pool.max-frmr-depth = 16\n"
+            + " recovery.parallelism = 2\n send-queue.depth = 64\n send-queue.signal-interval = 8\n"
+            + " receive-queue.depth = 8\n}\n";
+
+    private ActorTestKit kit;
+    private ManualTime time;
+    private SimFabric fabric;
+    private SimDevice server;
+
+    @BeforeEach
+    void start() {
+        kit = ActorTestKit.create("passive-test", ConfigFactory.parseString(CONFIG)
+                .withFallback(ManualTime.config()).withFallback(ConfigFactory.load()));
+        time = ManualTime.get(kit.system());
+        fabric = SimFabric.builder().seed(5L).mode(SimMode.STEPPED).costs(SimCosts.NONE).build();
+        server = fabric.endpoint("server");
+    }
+
+    @AfterEach
+    void stop() {
+        kit.shutdownTestKit();
+        fabric.close();
+    }
+
+    /** A handler that tells {@code accepted} about its connection and forwards every Inbound to {@code inbound}. */
+    static RdmaListener.Handler forwardingTo(ActorRef<RdmaListener.Accepted> accepted,
+                                            ActorRef<RdmaTransport.Inbound> inbound) {
+        return connection -> {
+            accepted.tell(connection);
+            return Behaviors.receiveMessage(m -> {
+                inbound.tell(m);
+                return Behaviors.same();
+            });
+        };
+    }
+
+    /** Step the fabric and let manual time pass until {@code probe} has a message of {@code type}. */
+    <T, M extends T> M await(TestProbe<T> probe, Class<M> type) {
+        return probe.awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(2), () -> {
+            fabric.runUntilQuiet(100_000);
+            time.timePasses(Duration.ofMillis(20));
+            final T m = probe.receiveMessage(Duration.ofMillis(5));
+            if (!type.isInstance(m)) {
+                throw new AssertionError("expected " + type.getSimpleName() + " but got " + m);
+            }
+            return type.cast(m);
+        });
+    }
+
+    <T> T until(Supplier<T> check) {
+        return kit.createTestProbe().awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(2), () -> {
+            fabric.runUntilQuiet(100_000);
+            time.timePasses(Duration.ofMillis(20));
+            final T v = check.get();
+            if (v == null || Boolean.FALSE.equals(v)) {
+                throw new AssertionError("not yet");
+            }
+            return v;
+        });
+    }
+
+    /** A raw-verbs active peer: connects, SENDs, and RDMA READs and WRITEs with the handles it is given. */
+    final class RawPeer {
+        final SimDevice device;
+        final CompletionQueue cq;
+        final DmaBuffer memory;
+        final io.frwr.verbs.ProtectionDomain pd;
+        final ConcurrentLinkedQueue<CmEvent> events = new ConcurrentLinkedQueue<>();
+        final List<WorkCompletion> completions = new ArrayList<>();
+        QueuePair qp;
+        long nextWrId = 100;
+
+        RawPeer(String name) throws VerbsException {
+            device = fabric.endpoint(name);
+            cq = device.createCq(256);
+            pd = device.allocPd();
+            memory = device.mapBuffer(ByteBuffer.allocateDirect(64 * 1024));
+        }
+
+        /** Connect with {@code privateData}; the CM outcome. */
+        CmEvent connect(String address, byte[] privateData) {
+            events.clear();
+            device.connectionManager().connect(address, new ConnectParams(pd, cq, cq, 64, 16,
+                    privateData, null), events::add); // no CM timeout: stepping until quiet would jump to it
+                                                        // before the listener's actors accept
+            final CmEvent ev = until(events::peek);
+            if (ev instanceof CmEvent.Established est) {
+                qp = est.qp();
+                try {
+                    for (int i = 0; i < 16; i++) {
+                        qp.postRecv(new RecvWr(i, memory.segment(32 * 1024 + i * 1024, 1024)));
+                    }
+                } catch (VerbsException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return ev;
+        }
+
+        WorkCompletion post(java.util.function.LongFunction<SendWr> wr) {
+            final long id = nextWrId++;
+            try {
+                qp.postSend(wr.apply(id));
+            } catch (VerbsException e) {
+                throw new IllegalStateException(e);
+            }
+            return until(() -> {
+                cq.poll(completions, 64);
+                for (WorkCompletion wc : completions) {
+                    if (wc.wrId() == id) {
+                        return wc;
+                    }
+                }
+                return null;
+            });
+        }
+
+        /** The next message the passive side SENT, as a handle (rkey, length, offset), as the test encodes it. */
+        Handle receiveHandle() {
+            final WorkCompletion wc = until(() -> {
+                cq.poll(completions, 64);
+                for (WorkCompletion c : completions) {
+                    if (c.wrId() < 100) {
+                        completions.remove(c);
+                        return c;
+                    }
+                }
+                return null;
+            });
+            assertEquals(WcStatus.SUCCESS, wc.status());
+            final ByteBuffer m = memory.buffer().duplicate();
+            m.position(32 * 1024 + (int) wc.wrId() * 1024);
+            return new Handle(m.getInt(), m.getInt(), m.getLong());
+        }
+
+        WcStatus send(byte[] bytes) {
+            memory.buffer().put(0, bytes);
+            return post(id -> new SendWr.Send(id, true, List.of(memory.segment(0, bytes.length)))).status();
+        }
+
+        WcStatus write(Handle h, byte[] bytes) {
+            memory.buffer().put(0, bytes);
+            return post(id -> new SendWr.RdmaWrite(id, true, List.of(memory.segment(0, bytes.length)), h.offset(),
+                    h.rkey())).status();
+        }
+
+        WcStatus read(Handle h, byte[] into) {
+            final WorkCompletion wc = post(id -> new SendWr.RdmaRead(id, true,
+                    List.of(memory.segment(0, into.length)), h.offset(), h.rkey()));
+            if (wc.status() == WcStatus.SUCCESS) {
+                memory.buffer().get(0, into);
+            }
+            return wc.status();
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(ByteBuffer b) {
+        final byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPeerReadsAndWritesWhatAnAcceptedConnectionRegisteredAndNothingAfterInvalidate() throws Exception {
+        final TestProbe<RdmaListener.Accepted> accepted = kit.createTestProbe(RdmaListener.Accepted.class);
+        final TestProbe<RdmaTransport.Inbound> inbound = kit.createTestProbe(RdmaTransport.Inbound.class);
+        final ActorRef<RdmaListener.Command> listener = kit.spawn(FrwrTransport.get(kit.system())
+                .listener(server, ListenSpec.at("server"), forwardingTo(accepted.getRef(), inbound.getRef())));
+        final RawPeer peer = new RawPeer("client");
+
+        assertInstanceOf(CmEvent.Established.class, peer.connect("server", bytes("hi")));
+        // The peer SENDs at once: the accepted QP's receives were posted before it could.
+        assertEquals(WcStatus.SUCCESS, peer.send(bytes("first")));
+        final RdmaListener.Accepted connection = await(accepted, RdmaListener.Accepted.class);
+        assertEquals("client", connection.remoteAddress());
+        assertEquals("hi", new String(connection.privateData(), StandardCharsets.UTF_8));
+        assertEquals("hi", new String(await(inbound, RdmaTransport.ConnectionUp.class).privateData(),
+                StandardCharsets.UTF_8));
+        assertEquals("first", text(await(inbound, RdmaTransport.Received.class).message()));
+
+        // Register memory of the listener's device for the peer to read and write, under one handle.
+        final TestProbe<RdmaDevice> device = kit.createTestProbe(RdmaDevice.class);
+        listener.tell(new RdmaListener.GetDevice(device.getRef()));
+        final RdmaDevice serverDevice = device.receiveMessage();
+        final DmaBuffer shared = serverDevice.mapBuffer(ByteBuffer.allocateDirect(4096));
+        shared.buffer().put(0, bytes("served by the passive side"));
+        final DmaBuffer advert = serverDevice.mapBuffer(ByteBuffer.allocateDirect(16));
+        final TestProbe<RdmaTransport.RegisterReply> reply = kit.createTestProbe(RdmaTransport.RegisterReply.class);
+        // Register and advertise the handle in one chain: send-queue order runs the FAST_REG before the SEND.
+        connection.transport().tell(RdmaTransport.Register.andSend(List.of(ChunkRequest.of(
+                Direction.PEER_READS_AND_WRITES, shared.segment(0, 4096))), registration -> {
+                    final Handle mine = registration.chunk(0).get(0);
+                    advert.buffer().putInt(0, mine.rkey()).putInt(4, mine.length()).putLong(8, mine.offset());
+                    return List.of(advert.segment(0, 16));
+                }, 1, reply.getRef(), null, 0));
+        final Registration reg = await(reply, RdmaTransport.Registered.class).registration();
+        final Handle h = peer.receiveHandle();
+        assertEquals(reg.chunk(0).get(0), h);
+
+        final byte[] read = new byte[26];
+        assertEquals(WcStatus.SUCCESS, peer.read(h, read));
+        assertEquals("served by the passive side", new String(read, StandardCharsets.UTF_8));
+        assertEquals(WcStatus.SUCCESS, peer.write(h, bytes("written by the peer")));
+        final byte[] landed = new byte[19];
+        shared.buffer().get(0, landed);
+        assertEquals("written by the peer", new String(landed, StandardCharsets.UTF_8));
+
+        final TestProbe<RdmaTransport.Invalidated> inv = kit.createTestProbe(RdmaTransport.Invalidated.class);
+        connection.transport().tell(RdmaTransport.Invalidate.of(reg, inv.getRef()));
+        assertTrue(await(inv, RdmaTransport.Invalidated.class).fenced());
+        assertEquals(WcStatus.REM_ACCESS_ERR, peer.write(h, bytes("too late")));
+        shared.buffer().get(0, landed);
+        assertEquals("written by the peer", new String(landed, StandardCharsets.UTF_8));
+
+        // That remote access error broke the QP: the connection's transport ends (no reconnect on this side) ...
+        assertTrue(await(inbound, RdmaTransport.ConnectionDown.class) != null);
+        until(() -> server.liveMrCount() == 0);
+        final RdmaTransport.ConnectionDown gaveUp = until(() -> {
+            final RdmaTransport.Inbound m = inbound.receiveMessage(Duration.ofMillis(5));
+            return m instanceof RdmaTransport.ConnectionDown d && d.gaveUp() ? d : null;
+        });
+        assertTrue(gaveUp.reason().contains("passive endpoint does not reconnect"), gaveUp.reason());
+        connection.transport().tell(new RdmaTransport.Register(List.of(ChunkRequest.of(Direction.PEER_READS,
+                shared.segment(0, 4096))), 2, reply.getRef()));
+        assertEquals(TransportError.Kind.STOPPED,
+                assertInstanceOf(RdmaTransport.RegisterFailed.class, reply.receiveMessage()).error().kind());
+        connection.transport().tell(RdmaTransport.Invalidate.of(reg, inv.getRef()));
+        assertTrue(inv.receiveMessage().fenced());
+
+        // ... and the listener keeps accepting: the peer connects again and gets a new connection and transport.
+        assertInstanceOf(CmEvent.Established.class, peer.connect("server", bytes("again")));
+        final RdmaListener.Accepted second = await(accepted, RdmaListener.Accepted.class);
+        assertEquals(2, second.id());
+        assertEquals(WcStatus.SUCCESS, peer.send(bytes("second")));
+        assertEquals("second", text(await(inbound, RdmaTransport.Received.class).message()));
+    }
+}
