@@ -85,7 +85,9 @@ class PassiveEndpointTest {
     /** Step the fabric and let manual time pass until {@code probe} has a message of {@code type}. */
     <T, M extends T> M await(TestProbe<T> probe, Class<M> type) {
         return probe.awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(2), () -> {
-            fabric.runUntilQuiet(100_000);
+            if (fabric.mode() == SimMode.STEPPED) {
+                fabric.runUntilQuiet(100_000);
+            }
             time.timePasses(Duration.ofMillis(20));
             final T m = probe.receiveMessage(Duration.ofMillis(5));
             if (!type.isInstance(m)) {
@@ -97,7 +99,9 @@ class PassiveEndpointTest {
 
     <T> T until(Supplier<T> check) {
         return kit.createTestProbe().awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(2), () -> {
-            fabric.runUntilQuiet(100_000);
+            if (fabric.mode() == SimMode.STEPPED) {
+                fabric.runUntilQuiet(100_000);
+            }
             time.timePasses(Duration.ofMillis(20));
             final T v = check.get();
             if (v == null || Boolean.FALSE.equals(v)) {
@@ -115,6 +119,7 @@ class PassiveEndpointTest {
         final io.frwr.verbs.ProtectionDomain pd;
         final ConcurrentLinkedQueue<CmEvent> events = new ConcurrentLinkedQueue<>();
         final List<WorkCompletion> completions = new ArrayList<>();
+        final java.util.concurrent.CompletableFuture<CmEvent> disconnected = new java.util.concurrent.CompletableFuture<>();
         QueuePair qp;
         long nextWrId = 100;
 
@@ -129,7 +134,12 @@ class PassiveEndpointTest {
         CmEvent connect(String address, byte[] privateData) {
             events.clear();
             device.connectionManager().connect(address, new ConnectParams(pd, cq, cq, 64, 16,
-                    privateData, null), events::add); // no CM timeout: stepping until quiet would jump to it
+                    privateData, null), ev -> {
+                        events.add(ev);
+                        if (ev instanceof CmEvent.Disconnected) {
+                            disconnected.complete(ev);
+                        }
+                    }); // no CM timeout: stepping until quiet would jump to it
                                                         // before the listener's actors accept
             final CmEvent ev = until(events::peek);
             if (ev instanceof CmEvent.Established est) {
@@ -285,5 +295,82 @@ class PassiveEndpointTest {
         assertEquals(2, second.id());
         assertEquals(WcStatus.SUCCESS, peer.send(bytes("second")));
         assertEquals("second", text(await(inbound, RdmaTransport.Received.class).message()));
+    }
+
+    @Test
+    void stoppingTheHandlerShutsItsConnectionDownAndThePeerSeesTheDisconnect() throws Exception {
+        // Each connection lives until its peer says "bye": stopping the handler ends the connection.
+        final RdmaListener.Handler untilBye = connection -> Behaviors.receiveMessage(m ->
+                m instanceof RdmaTransport.Received r && text(r.message()).equals("bye")
+                        ? Behaviors.stopped() : Behaviors.same());
+        final ActorRef<RdmaListener.Command> listener = kit.spawn(FrwrTransport.get(kit.system())
+                .listener(server, ListenSpec.at("server"), untilBye));
+        final RawPeer peer = new RawPeer("client");
+        assertInstanceOf(CmEvent.Established.class, peer.connect("server", null));
+        until(() -> server.liveMrCount() == 8); // the connection's MR pool
+        final TestProbe<RdmaListener.Connections> connections = kit.createTestProbe(RdmaListener.Connections.class);
+        listener.tell(new RdmaListener.GetConnections(connections.getRef()));
+        assertEquals(1, connections.receiveMessage().transports().size());
+
+        assertEquals(WcStatus.SUCCESS, peer.send(bytes("bye")));
+        until(() -> peer.events.stream().anyMatch(e -> e instanceof CmEvent.Disconnected));
+        until(() -> server.liveMrCount() == 0 && server.liveRkeyCount() == 0);
+        until(() -> {
+            listener.tell(new RdmaListener.GetConnections(connections.getRef()));
+            final RdmaListener.Connections c = connections.receiveMessage();
+            return c.transports().isEmpty() && c.accepted() == 1;
+        });
+    }
+
+    @Test
+    void shutdownStopsAcceptingAndShutsEveryConnectionDown() throws Exception {
+        final TestProbe<RdmaListener.Accepted> accepted = kit.createTestProbe(RdmaListener.Accepted.class);
+        final TestProbe<RdmaTransport.Inbound> inbound = kit.createTestProbe(RdmaTransport.Inbound.class);
+        final ActorRef<RdmaListener.Command> listener = kit.spawn(RdmaListener.create(
+                FrwrTransport.get(kit.system()).settings(), server, ListenSpec.at("server"),
+                forwardingTo(accepted.getRef(), inbound.getRef())));
+        final RawPeer a = new RawPeer("a");
+        final RawPeer b = new RawPeer("b");
+        assertInstanceOf(CmEvent.Established.class, a.connect("server", null));
+        assertInstanceOf(CmEvent.Established.class, b.connect("server", null));
+        until(() -> server.liveMrCount() == 16);
+
+        final TestProbe<RdmaListener.ShutdownComplete> done = kit.createTestProbe(RdmaListener.ShutdownComplete.class);
+        listener.tell(new RdmaListener.Shutdown(done.getRef()));
+        assertEquals(new RdmaListener.ShutdownComplete(2, 2), await(done, RdmaListener.ShutdownComplete.class));
+        assertEquals(0, server.liveMrCount());
+        until(() -> a.events.stream().anyMatch(e -> e instanceof CmEvent.Disconnected)
+                && b.events.stream().anyMatch(e -> e instanceof CmEvent.Disconnected));
+        assertInstanceOf(CmEvent.ConnectError.class, new RawPeer("c").connect("server", null));
+        // A second Shutdown gets the same answer.
+        listener.tell(new RdmaListener.Shutdown(done.getRef()));
+        assertEquals(new RdmaListener.ShutdownComplete(2, 2), done.receiveMessage());
+    }
+
+    @Test
+    void terminatingTheSystemLeavesNoMrOfAnAcceptedConnectionAndThePeerSeesTheDisconnect() throws Exception {
+        // Free-running, so that completions need no stepping while the system terminates.
+        fabric.close();
+        fabric = SimFabric.builder().seed(5L).mode(SimMode.FREE).costs(SimCosts.NONE).build();
+        server = fabric.endpoint("server");
+        final TestProbe<RdmaListener.Accepted> accepted = kit.createTestProbe(RdmaListener.Accepted.class);
+        final TestProbe<RdmaTransport.Inbound> inbound = kit.createTestProbe(RdmaTransport.Inbound.class);
+        kit.spawn(FrwrTransport.get(kit.system()).listener(server, ListenSpec.at("server"),
+                forwardingTo(accepted.getRef(), inbound.getRef())));
+        final RawPeer peer = new RawPeer("client");
+        assertInstanceOf(CmEvent.Established.class, peer.connect("server", null));
+        final RdmaListener.Accepted connection = accepted.receiveMessage(Duration.ofSeconds(10));
+        final TestProbe<RdmaTransport.RegisterReply> reply = kit.createTestProbe(RdmaTransport.RegisterReply.class);
+        connection.transport().tell(new RdmaTransport.Register(List.of(ChunkRequest.of(Direction.PEER_WRITES,
+                server.mapBuffer(ByteBuffer.allocateDirect(4096)).segment(0, 4096))), 1, reply.getRef()));
+        assertInstanceOf(RdmaTransport.Registered.class, reply.receiveMessage(Duration.ofSeconds(10)));
+        assertEquals(1, server.liveRkeyCount());
+
+        kit.system().terminate();
+        kit.system().getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertEquals(0, server.liveMrCount(), "MRs still allocated in the device");
+        assertEquals(0, server.liveRkeyCount(), "rkeys still live in the device");
+        assertInstanceOf(CmEvent.Disconnected.class, peer.disconnected.get(20, java.util.concurrent.TimeUnit.SECONDS));
     }
 }
