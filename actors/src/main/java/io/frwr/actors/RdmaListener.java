@@ -92,7 +92,10 @@ public final class RdmaListener {
     /** The device it listens on: map buffers on it to register them with the connections' transports. */
     public record GetDevice(ActorRef<RdmaDevice> replyTo) implements Command { }
 
-    /** The transports of the connections that are not ended, oldest first, and how many were accepted in all. */
+    /**
+     * The transports that have not stopped, oldest first (a lost connection's tombstone counts until its handler
+     * stops), and how many connections were accepted in all.
+     */
     public record GetConnections(ActorRef<Connections> replyTo) implements Command { }
 
     public record Connections(List<ActorRef<RdmaTransport.Command>> transports, long accepted) { }

@@ -70,6 +70,30 @@ class PassiveEndpointTest {
         fabric.close();
     }
 
+    // README "A passive endpoint" shows shareABuffer and the lines that spawn the listener, verbatim (checked below).
+    // --- README handler begins ---
+    /**
+     * Each peer that connects may read and write {@code shared} under one handle, advertised in one SEND as
+     * (rkey, length, offset); its connection lasts until the peer says "bye".
+     */
+    static RdmaListener.Handler shareABuffer(RdmaDevice device, DmaBuffer shared) {
+        return connection -> Behaviors.setup(ctx -> {
+            DmaBuffer advert = device.mapBuffer(ByteBuffer.allocateDirect(16));
+            connection.transport().tell(RdmaTransport.Register.andSend(
+                    List.of(ChunkRequest.of(Direction.PEER_READS_AND_WRITES, shared.segment(0, shared.length()))),
+                    registration -> {
+                        Handle h = registration.chunk(0).get(0);
+                        advert.buffer().putInt(0, h.rkey()).putInt(4, h.length()).putLong(8, h.offset());
+                        return List.of(advert.segment(0, 16));
+                    }, 1L, ctx.getSystem().ignoreRef(), null, 0));
+            // Stopping the handler ends the connection: its MRs are deregistered and the peer is disconnected.
+            return Behaviors.receiveMessage(m -> m instanceof RdmaTransport.Received r
+                    && StandardCharsets.UTF_8.decode(r.message()).toString().equals("bye")
+                    ? Behaviors.stopped() : Behaviors.same());
+        });
+    }
+    // --- README handler ends ---
+
     /** A handler that tells {@code accepted} about its connection and forwards every Inbound to {@code inbound}. */
     static RdmaListener.Handler forwardingTo(ActorRef<RdmaListener.Accepted> accepted,
                                             ActorRef<RdmaTransport.Inbound> inbound) {
@@ -135,6 +159,9 @@ class PassiveEndpointTest {
             events.clear();
             device.connectionManager().connect(address, new ConnectParams(pd, cq, cq, 64, 16,
                     privateData, null), ev -> {
+                        if (ev instanceof CmEvent.Established est) {
+                            postReceives(est.qp()); // before the passive side can SEND (it may at once)
+                        }
                         events.add(ev);
                         if (ev instanceof CmEvent.Disconnected) {
                             disconnected.complete(ev);
@@ -144,15 +171,18 @@ class PassiveEndpointTest {
             final CmEvent ev = until(events::peek);
             if (ev instanceof CmEvent.Established est) {
                 qp = est.qp();
-                try {
-                    for (int i = 0; i < 16; i++) {
-                        qp.postRecv(new RecvWr(i, memory.segment(32 * 1024 + i * 1024, 1024)));
-                    }
-                } catch (VerbsException e) {
-                    throw new IllegalStateException(e);
-                }
             }
             return ev;
+        }
+
+        private void postReceives(QueuePair qp) {
+            try {
+                for (int i = 0; i < 16; i++) {
+                    qp.postRecv(new RecvWr(i, memory.segment(32 * 1024 + i * 1024, 1024)));
+                }
+            } catch (VerbsException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         WorkCompletion post(java.util.function.LongFunction<SendWr> wr) {
@@ -372,5 +402,55 @@ class PassiveEndpointTest {
         assertEquals(0, server.liveMrCount(), "MRs still allocated in the device");
         assertEquals(0, server.liveRkeyCount(), "rkeys still live in the device");
         assertInstanceOf(CmEvent.Disconnected.class, peer.disconnected.get(20, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theReadmeExampleSharesABufferWithEachPeerUntilItSaysBye() throws Exception {
+        // The extension's own (free-running) fabric, as in an application: devices by name.
+        fabric.close();
+        final FrwrTransport frwr = FrwrTransport.get(kit.system());
+        fabric = ((SimDevice) frwr.device("server")).fabric();
+
+        // --- README listener begins ---
+        RdmaDevice device = frwr.device("server");
+        DmaBuffer shared = device.mapBuffer(ByteBuffer.allocateDirect(4096));
+        ActorRef<RdmaListener.Command> listener =
+                kit.spawn(frwr.listener("server", ListenSpec.at("server"), shareABuffer(device, shared)), "listener");
+        // --- README listener ends ---
+
+        final RawPeer peer = new RawPeer("client");
+        assertInstanceOf(CmEvent.Established.class, peer.connect("server", null));
+        final Handle h = peer.receiveHandle();
+        assertEquals(WcStatus.SUCCESS, peer.write(h, bytes("hello")));
+        final byte[] back = new byte[5];
+        assertEquals(WcStatus.SUCCESS, peer.read(h, back));
+        assertEquals("hello", new String(back, StandardCharsets.UTF_8));
+        assertEquals(WcStatus.SUCCESS, peer.send(bytes("bye")));
+        assertInstanceOf(CmEvent.Disconnected.class, peer.disconnected.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        until(() -> ((SimDevice) device).liveMrCount() == 0);
+        final TestProbe<RdmaListener.Connections> connections = kit.createTestProbe(RdmaListener.Connections.class);
+        until(() -> {
+            listener.tell(new RdmaListener.GetConnections(connections.getRef()));
+            return connections.receiveMessage().transports().isEmpty();
+        });
+    }
+
+    @Test
+    void theReadmeShowsThePassiveExampleVerbatim() throws Exception {
+        final String source = java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/test/java/io/frwr/actors/PassiveEndpointTest.java"));
+        final String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        final String handler = between(source, "    // --- README handler begins ---\n", "\n    // --- README handler ends ---", 4);
+        final String lines = between(source, "        // --- README listener begins ---\n",
+                "\n        // --- README listener ends ---", 8);
+        assertTrue(readme.contains("```java\n" + handler + "\n\n" + lines + "\n```"),
+                "README.md's passive endpoint example differs from PassiveEndpointTest's:\n" + handler + "\n\n" + lines);
+    }
+
+    private static String between(String source, String begin, String end, int indent) {
+        final String block = source.substring(source.indexOf(begin) + begin.length(), source.indexOf(end));
+        final String pad = " ".repeat(indent);
+        return block.lines().map(l -> l.startsWith(pad) ? l.substring(indent) : l)
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 }
