@@ -38,6 +38,6 @@ interface ConnectionSide {
     /** The active side: connect to {@code spec}'s address, reconnecting with backoff. */
     static ConnectionSide connecting(ConnectionSpec spec) {
         return (settings, device, pds, qpActor, recvBuffers, counters, stopped) -> Connection.supervised(settings,
-                device, pds, spec, qpActor, new AtomicLong(), counters, stopped);
+                device, pds, spec, qpActor, new AtomicLong(), counters, stopped, recvBuffers);
     }
 }

@@ -151,6 +151,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private final ActorRef<MrPool.AcquireReply> poolAdapter;
     private final ActorRef<MrPool.DrainSettled> settleAdapter;
     private final List<ActorRef<RdmaTransport.Inbound>> subscribers = new ArrayList<>();
+    /**
+     * Messages that arrived before anyone subscribed (the peer may SEND the moment it is connected, before the
+     * user's Subscribe got here): the first subscriber gets them, after ConnectionUp. At most one receive queue's
+     * worth; beyond that they are dropped and logged.
+     */
+    private final List<RdmaTransport.Received> unheard = new ArrayList<>();
     private final LinkedHashMap<Long, Command> parked = new LinkedHashMap<>();
     private final Map<Long, RegisterJob> acquiring = new HashMap<>();
     private final ArrayDeque<Blocked> blocked = new ArrayDeque<>();
@@ -226,6 +232,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                     if (mode == Mode.UP) {
                         m.subscriber().tell(new RdmaTransport.ConnectionUp(epoch, peerPrivateData));
                     }
+                    unheard.forEach(m.subscriber()::tell);
+                    unheard.clear();
                     return this;
                 })
                 .onMessage(PoolReply.class, this::onPoolReply)
@@ -947,6 +955,13 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 wc.withInvalidate(), wc.invalidatedRkey());
         for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
             s.tell(msg);
+        }
+        if (subscribers.isEmpty()) {
+            if (unheard.size() < recvBuffers.length) {
+                unheard.add(msg);
+            } else {
+                getContext().getLog().warn("connection {}: a message arrived and nobody has subscribed; dropped", epoch);
+            }
         }
         postRecv(index);
     }

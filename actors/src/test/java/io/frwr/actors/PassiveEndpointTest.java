@@ -121,6 +121,14 @@ class PassiveEndpointTest {
         });
     }
 
+    /** Returns once {@code listener} has started (and so listens): it answers after its setup ran. */
+    ActorRef<RdmaListener.Command> listening(ActorRef<RdmaListener.Command> listener) {
+        final TestProbe<RdmaDevice> p = kit.createTestProbe(RdmaDevice.class);
+        listener.tell(new RdmaListener.GetDevice(p.getRef()));
+        p.receiveMessage(Duration.ofSeconds(10));
+        return listener;
+    }
+
     <T> T until(Supplier<T> check) {
         return kit.createTestProbe().awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(2), () -> {
             if (fabric.mode() == SimMode.STEPPED) {
@@ -258,6 +266,7 @@ class PassiveEndpointTest {
         final TestProbe<RdmaTransport.Inbound> inbound = kit.createTestProbe(RdmaTransport.Inbound.class);
         final ActorRef<RdmaListener.Command> listener = kit.spawn(FrwrTransport.get(kit.system())
                 .listener(server, ListenSpec.at("server"), forwardingTo(accepted.getRef(), inbound.getRef())));
+        listening(listener);
         final RawPeer peer = new RawPeer("client");
 
         assertInstanceOf(CmEvent.Established.class, peer.connect("server", bytes("hi")));
@@ -335,6 +344,7 @@ class PassiveEndpointTest {
                         ? Behaviors.stopped() : Behaviors.same());
         final ActorRef<RdmaListener.Command> listener = kit.spawn(FrwrTransport.get(kit.system())
                 .listener(server, ListenSpec.at("server"), untilBye));
+        listening(listener);
         final RawPeer peer = new RawPeer("client");
         assertInstanceOf(CmEvent.Established.class, peer.connect("server", null));
         until(() -> server.liveMrCount() == 8); // the connection's MR pool
@@ -359,6 +369,7 @@ class PassiveEndpointTest {
         final ActorRef<RdmaListener.Command> listener = kit.spawn(RdmaListener.create(
                 FrwrTransport.get(kit.system()).settings(), server, ListenSpec.at("server"),
                 forwardingTo(accepted.getRef(), inbound.getRef())));
+        listening(listener);
         final RawPeer a = new RawPeer("a");
         final RawPeer b = new RawPeer("b");
         assertInstanceOf(CmEvent.Established.class, a.connect("server", null));
@@ -385,8 +396,8 @@ class PassiveEndpointTest {
         server = fabric.endpoint("server");
         final TestProbe<RdmaListener.Accepted> accepted = kit.createTestProbe(RdmaListener.Accepted.class);
         final TestProbe<RdmaTransport.Inbound> inbound = kit.createTestProbe(RdmaTransport.Inbound.class);
-        kit.spawn(FrwrTransport.get(kit.system()).listener(server, ListenSpec.at("server"),
-                forwardingTo(accepted.getRef(), inbound.getRef())));
+        listening(kit.spawn(FrwrTransport.get(kit.system()).listener(server, ListenSpec.at("server"),
+                forwardingTo(accepted.getRef(), inbound.getRef()))));
         final RawPeer peer = new RawPeer("client");
         assertInstanceOf(CmEvent.Established.class, peer.connect("server", null));
         final RdmaListener.Accepted connection = accepted.receiveMessage(Duration.ofSeconds(10));
@@ -418,6 +429,7 @@ class PassiveEndpointTest {
                 kit.spawn(frwr.listener("server", ListenSpec.at("server"), shareABuffer(device, shared)), "listener");
         // --- README listener ends ---
 
+        listening(listener);
         final RawPeer peer = new RawPeer("client");
         assertInstanceOf(CmEvent.Established.class, peer.connect("server", null));
         final Handle h = peer.receiveHandle();
@@ -452,5 +464,37 @@ class PassiveEndpointTest {
         final String pad = " ".repeat(indent);
         return block.lines().map(l -> l.startsWith(pad) ? l.substring(indent) : l)
                 .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    @Test
+    void anActiveTransportHearsAHandlerThatSendsTheMomentItIsMade() throws Exception {
+        // Free-running: nothing orders the two sides' actors, as on a real fabric.
+        fabric.close();
+        fabric = SimFabric.builder().seed(9L).mode(SimMode.FREE).costs(SimCosts.NONE).build();
+        server = fabric.endpoint("server");
+        final SimDevice client = fabric.endpoint("client");
+        final FrwrTransport frwr = FrwrTransport.get(kit.system());
+        final DmaBuffer greeting = server.mapBuffer(ByteBuffer.allocateDirect(5));
+        greeting.buffer().put(0, bytes("hello"));
+        final TestProbe<RdmaTransport.SendReply> sent = kit.createTestProbe(RdmaTransport.SendReply.class);
+        listening(kit.spawn(frwr.listener(server, ListenSpec.at("server"), connection -> Behaviors.setup(ctx -> {
+            connection.transport().tell(new RdmaTransport.Send(List.of(greeting.segment(0, 5)), 1, sent.getRef()));
+            return Behaviors.ignore();
+        }))));
+        for (int round = 0; round < 20; round++) {
+            final ActorRef<RdmaTransport.Command> active = kit.spawn(frwr.transport(client, ConnectionSpec.to("server")));
+            final TestProbe<RdmaTransport.Inbound> inbound = kit.createTestProbe(RdmaTransport.Inbound.class);
+            active.tell(new RdmaTransport.Subscribe(inbound.getRef()));
+            RdmaTransport.Inbound first = inbound.receiveMessage(Duration.ofSeconds(10));
+            if (first instanceof RdmaTransport.ConnectionUp) {
+                first = inbound.receiveMessage(Duration.ofSeconds(10));
+            }
+            final RdmaTransport.Received hello = assertInstanceOf(RdmaTransport.Received.class, first, "round " + round);
+            assertEquals("hello", text(hello.message()));
+            final TestProbe<RdmaTransport.ShutdownComplete> done =
+                    kit.createTestProbe(RdmaTransport.ShutdownComplete.class);
+            active.tell(new RdmaTransport.Shutdown(done.getRef()));
+            done.receiveMessage(Duration.ofSeconds(10));
+        }
     }
 }
