@@ -128,7 +128,7 @@ final class Connection {
                             }
                             counters.increment(TransportCounter.CONNECTS);
                             qpActor.tell(new QueuePairActor.Attach(epoch, est.qp(), est.privateData(), self,
-                                    pdGeneration, true));
+                                    pdGeneration));
                             return Behaviors.same();
                         }
                         if (ev instanceof CmEvent.Disconnected) {

@@ -137,7 +137,7 @@ final class PassiveConnection {
                             attached[0] = true;
                             counters.increment(TransportCounter.CONNECTS);
                             qpActor.tell(new QueuePairActor.Attach(EPOCH, est.qp(), est.privateData(), self,
-                                    pdGeneration, true));
+                                    pdGeneration));
                             return Behaviors.same();
                         }
                         if (ev instanceof CmEvent.Disconnected) {

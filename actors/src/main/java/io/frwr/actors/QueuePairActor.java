@@ -73,17 +73,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     interface Command { }
 
     /**
-     * A connection is up; {@code pdGeneration} is the protection domain its QP was created in. {@code receivesPosted}:
-     * the accepting side posted every receive in the CM callback ({@link #postInitialReceives}), since its peer may
-     * SEND as soon as it hears Established.
+     * A connection is up; {@code pdGeneration} is the protection domain its QP was created in. Its receives are
+     * posted already, by the connection's CM callback ({@link #postInitialReceives}): the peer may SEND as soon as it
+     * hears Established, and a SEND that finds no receive breaks the QP.
      */
     record Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection,
-                  int pdGeneration, boolean receivesPosted) implements Command {
-        Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection,
-               int pdGeneration) {
-            this(epoch, qp, privateData, connection, pdGeneration, false);
-        }
-    }
+                  int pdGeneration) implements Command { }
 
     /**
      * The protection domain of generation {@code generation} is retired (an MR in it could not be
@@ -184,6 +179,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private int qpPdGeneration;
     private ActorRef<Stopped> stopReplyTo;
     private boolean stopping;
+    /** GiveUp came before Stop (a passive connection ended, then its transport shut down): its reason stands. */
+    private boolean gaveUpFirst;
     private long nextId = 1;
     private final Object token;
     private final io.frwr.verbs.RdmaDevice device;
@@ -255,6 +252,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 .onMessage(ParkExpired.class, this::onParkExpired)
                 .onMessage(RetirePd.class, this::onRetirePd)
                 .onMessage(GiveUp.class, m -> {
+                    gaveUpFirst |= !stopping;
                     gaveUpReason = m.reason();
                     gaveUpKind = m.kind();
                     if (m.kind() == TransportError.Kind.TRANSPORT_FAILED) {
@@ -967,8 +965,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     }
 
     /**
-     * Post every receive of connection {@code epoch} as {@link #onAttach} would, from the accepting side's CM
-     * callback; null, or why it failed.
+     * Post every receive of connection {@code epoch}, from the connection's CM callback on Established (before the
+     * peer can hear its own and SEND); null, or why it failed. Later receives are reposted here as messages arrive.
      */
     static String postInitialReceives(QueuePair qp, long epoch, DmaBuffer[] recvBuffers) {
         try {
@@ -1022,12 +1020,6 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         ring = new WrSlot[depth];
         for (int i = 0; i < depth; i++) {
             ring[i] = new WrSlot();
-        }
-        for (int i = 0; i < recvBuffers.length && mode == Mode.UP && !a.receivesPosted(); i++) {
-            postRecv(i);
-        }
-        if (mode != Mode.UP) {
-            return this;
         }
         if (events.active()) {
             events.publish(new TransportEvent.Connected(epoch, epoch > 1));
@@ -1169,10 +1161,10 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void enterGaveUp() {
         mode = Mode.GAVE_UP;
-        final String why = stopping ? "the transport is shutting down"
+        final String why = stopping && !gaveUpFirst ? "the transport is shutting down"
                 : gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: " + gaveUpReason
                 : "gave up reconnecting: " + gaveUpReason;
-        final TransportError.Kind kind = stopping ? TransportError.Kind.STOPPED : gaveUpKind;
+        final TransportError.Kind kind = stopping && !gaveUpFirst ? TransportError.Kind.STOPPED : gaveUpKind;
         final List<Command> all = new ArrayList<>(parked.values());
         for (Long id : parked.keySet()) {
             timers.cancel(id);
@@ -1230,8 +1222,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             if (c instanceof RdmaTransport.Invalidate inv) {
                 onInvalidate(inv);
             } else {
-                failParked(c, stopping ? TransportError.Kind.STOPPED : gaveUpKind,
-                        stopping ? "the transport is shutting down"
+                failParked(c, stopping && !gaveUpFirst ? TransportError.Kind.STOPPED : gaveUpKind,
+                        stopping && !gaveUpFirst ? "the transport is shutting down"
                                 : (gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: "
                                 : "not connected: ") + gaveUpReason);
             }

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *                ├─ QueuePair actor (the only poster of WRs; outlives connections)
  *                └─ Connection (restart with backoff = reconnect, after the QueuePair actor drained)
  * </pre>
- * Nothing is global: several transports live side by side in one system, each with its own counters.
+ * Nothing is global: several transports live side by side in one system, each with its own counters. The passive
+ * side is the same transport with an accepted connection instead of this Connection: see {@link RdmaListener}.
  *
  * <h2>When the system stops</h2>
  * Each transport adds a task to the system's CoordinatedShutdown, phase {@code before-actor-system-terminate}:
