@@ -175,6 +175,7 @@ public final class RdmaListener {
         private final AtomicBoolean unbound;
         private final akka.actor.Cancellable unbindTask;
         private final Map<Long, ActorRef<RdmaTransport.Command>> live = new java.util.LinkedHashMap<>();
+        private final Map<Long, Once> requests = new java.util.HashMap<>();
         private final List<ActorRef<ShutdownComplete>> shutdownReplyTo = new ArrayList<>();
         private final java.util.Set<Long> shuttingDown = new java.util.HashSet<>();
         private ShutdownComplete finished;
@@ -201,6 +202,7 @@ public final class RdmaListener {
                     .onMessage(Requested.class, m -> onRequested(m.request()))
                     .onMessage(ConnectionEnded.class, m -> {
                         live.remove(m.id());
+                        requests.remove(m.id()).rejectIfUnanswered(); // its transport failed before accepting
                         return onShutDown(m.id());
                     })
                     .onMessage(ConnectionShutDown.class, m -> onShutDown(m.id()))
@@ -230,12 +232,14 @@ public final class RdmaListener {
                 return Behaviors.same();
             }
             final long id = ++accepted;
+            final Once once = new Once(request);
+            requests.put(id, once);
             final String peer = request.remoteAddress();
             final byte[] peerData = request.privateData();
             final ConnectionSpec connection = new ConnectionSpec(peer == null || peer.isEmpty() ? "peer-" + id : peer,
                     null, spec.receiveBufferSize());
             final ActorRef<RdmaTransport.Command> transport = ctx.spawn(RdmaTransport.create(settings, device,
-                    connection, executor, PassiveConnection.side(request, spec.privateData(),
+                    connection, executor, PassiveConnection.side(once, spec.privateData(),
                             t -> handler.create(new Accepted(id, peer, peerData, t)))), "connection-" + id);
             ctx.watchWith(transport, new ConnectionEnded(id));
             live.put(id, transport);
@@ -284,6 +288,49 @@ public final class RdmaListener {
             if (unbound.compareAndSet(false, true)) {
                 cm.close();
             }
+        }
+    }
+
+    /** A connect request answered exactly once: a transport that fails before it accepts leaves it to be rejected. */
+    private static final class Once implements ConnectRequest {
+        private final ConnectRequest request;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        Once(ConnectRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return request.remoteAddress();
+        }
+
+        @Override
+        public byte[] privateData() {
+            return request.privateData();
+        }
+
+        @Override
+        public io.frwr.verbs.QueuePair accept(io.frwr.verbs.ConnectParams params, io.frwr.verbs.CmEventHandler handler)
+                throws io.frwr.verbs.VerbsException {
+            answered.set(true);
+            try {
+                return request.accept(params, handler);
+            } catch (io.frwr.verbs.VerbsException | RuntimeException e) {
+                answered.set(false); // accept failed: the request still wants an answer, a reject
+                throw e;
+            }
+        }
+
+        @Override
+        public void reject(byte[] privateData) {
+            if (answered.compareAndSet(false, true)) {
+                request.reject(privateData);
+            }
+        }
+
+        void rejectIfUnanswered() {
+            reject(new byte[0]);
         }
     }
 }
