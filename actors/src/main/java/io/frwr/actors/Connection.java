@@ -10,6 +10,7 @@ import io.frwr.config.TransportSettings;
 import io.frwr.verbs.CmEvent;
 import io.frwr.verbs.CompletionQueue;
 import io.frwr.verbs.ConnectParams;
+import io.frwr.verbs.DmaBuffer;
 import io.frwr.verbs.ProtectionDomain;
 import io.frwr.verbs.RdmaDevice;
 import io.frwr.verbs.VerbsException;
@@ -34,7 +35,8 @@ final class Connection {
 
     record Drained(long epoch) implements Command { }
 
-    private record Cm(long epoch, CmEvent event) implements Command { }
+    /** @param receiveError why the receives could not be posted in the CM callback, or null */
+    private record Cm(long epoch, CmEvent event, String receiveError) implements Command { }
 
     private record ConnectTimeout(long epoch) implements Command { }
 
@@ -43,9 +45,11 @@ final class Connection {
 
     static Behavior<Command> supervised(TransportSettings settings, RdmaDevice device, ProtectionDomains pds,
                                         ConnectionSpec spec, ActorRef<QueuePairActor.Command> qpActor,
-                                        AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped) {
+                                        AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped,
+                                        DmaBuffer[] recvBuffers) {
         final ReconnectSettings r = settings.connection().reconnect();
-        final Behavior<Command> incarnation = create(settings, device, pds, spec, qpActor, epochs, counters, stopped);
+        final Behavior<Command> incarnation = create(settings, device, pds, spec, qpActor, epochs, counters, stopped,
+                recvBuffers);
         final Behavior<Command> attempts;
         if (r.maxRestarts() == 0) {
             attempts = Behaviors.supervise(incarnation).onFailure(ConnectionFailure.AttemptFailed.class,
@@ -66,7 +70,8 @@ final class Connection {
 
     private static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ProtectionDomains pds,
                                             ConnectionSpec spec, ActorRef<QueuePairActor.Command> qpActor,
-                                            AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped) {
+                                            AtomicLong epochs, TransportCounters counters, AtomicBoolean stopped,
+                                            DmaBuffer[] recvBuffers) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             final long epoch = epochs.incrementAndGet();
             final int maxWr = device.attributes().maxQpWr();
@@ -94,7 +99,14 @@ final class Connection {
                     }
                     return;
                 }
-                self.tell(new Cm(epoch, ev));
+                if (epochs.get() != epoch && ev instanceof CmEvent.Established est) {
+                    // This attempt was given up (a later one shares the receive buffers): no live QP behind.
+                    est.qp().disconnect();
+                    return;
+                }
+                // Receives go up before the peer can hear its Established and SEND (a SEND with none breaks the QP).
+                self.tell(new Cm(epoch, ev, ev instanceof CmEvent.Established est
+                        ? QueuePairActor.postInitialReceives(est.qp(), epoch, recvBuffers) : null));
             });
             timers.startSingleTimer(new ConnectTimeout(epoch), settings.connection().connectTimeout().multipliedBy(2));
             final boolean[] up = {false};
@@ -107,6 +119,12 @@ final class Connection {
                             return Behaviors.same();
                         }
                         final CmEvent ev = m.event();
+                        if (ev instanceof CmEvent.Established est && m.receiveError() != null) {
+                            est.qp().disconnect();
+                            counters.increment(TransportCounter.CONNECT_FAILURES);
+                            pds.qpClosed(pdGeneration);
+                            throw new ConnectionFailure.AttemptFailed("connection " + epoch + ": " + m.receiveError());
+                        }
                         if (ev instanceof CmEvent.Established est) {
                             timers.cancel(new ConnectTimeout(epoch));
                             up[0] = true;

@@ -7,7 +7,12 @@ public enum Direction {
     /** The peer RDMA READs the chunk (an RFC 8166 read chunk: call arguments). */
     PEER_READS(Access.REMOTE_READ),
     /** The peer RDMA WRITEs the chunk (a write or reply chunk: results). */
-    PEER_WRITES(Access.REMOTE_WRITE | Access.LOCAL_WRITE);
+    PEER_WRITES(Access.REMOTE_WRITE | Access.LOCAL_WRITE),
+    /**
+     * The peer may both RDMA READ and RDMA WRITE the chunk under one handle (a buffer the peer fills and reads
+     * back, or shared state on a passive endpoint). Invalidate ends both at once, as for the other directions.
+     */
+    PEER_READS_AND_WRITES(Access.REMOTE_READ | Access.REMOTE_WRITE | Access.LOCAL_WRITE);
 
     private final int access;
 
@@ -15,7 +20,7 @@ public enum Direction {
         this.access = access;
     }
 
-    /** {@return the MR access flags ({@code io.frwr.verbs.Access}) a FAST_REG grants for this direction} */
+    /** {@return the access flags the FAST_REG grants ({@link Access}); remote write implies local write, as verbs require} */
     public int access() {
         return access;
     }

@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code
  * FrwrTransport frwr = FrwrTransport.get(context.getSystem());
  * ActorRef<RdmaTransport.Command> rdma = context.spawn(frwr.transport("client", ConnectionSpec.to("server")), "rdma");
+ * RdmaDevice device = frwr.device("client"); // the transport's own device: map the buffers to register here
  * }</pre>
+ * A transport made any other way hands out its device on {@link RdmaTransport.GetDevice}; a passive endpoint
+ * ({@link #listener}) on {@link RdmaListener.GetDevice}.
  * Each transport adds its own task to CoordinatedShutdown (see {@link RdmaTransport}). Once the system has
  * terminated, the executor is shut down (jobs already queued still run) and the devices the extension opened are
  * closed; the JVM-wide sim fabric is left open for its other users.
@@ -134,6 +137,20 @@ public final class FrwrTransport implements Extension {
     public Behavior<RdmaTransport.Command> transport(TransportSettings settings, RdmaDevice device,
                                                      ConnectionSpec spec) {
         return RdmaTransport.create(settings, device, spec, blockingVerbs);
+    }
+
+    /**
+     * A passive endpoint ({@link RdmaListener}) on the device of that name ({@link #device}, so buffers mapped there
+     * register with its connections' transports), listening at {@code spec.address()}, with this system's settings
+     * and executor for blocking verbs. The device is opened when the behavior is spawned.
+     */
+    public Behavior<RdmaListener.Command> listener(String localDevice, ListenSpec spec, RdmaListener.Handler handler) {
+        return Behaviors.setup(ctx -> RdmaListener.create(settings, device(localDevice), spec, handler, blockingVerbs));
+    }
+
+    /** A passive endpoint on a device the caller opened (e.g. a test's own SimFabric), with this system's settings. */
+    public Behavior<RdmaListener.Command> listener(RdmaDevice device, ListenSpec spec, RdmaListener.Handler handler) {
+        return RdmaListener.create(settings, device, spec, handler, blockingVerbs);
     }
 
     /**

@@ -72,7 +72,11 @@ import java.util.Map;
 final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     interface Command { }
 
-    /** A connection is up; {@code pdGeneration} is the protection domain its QP was created in. */
+    /**
+     * A connection is up; {@code pdGeneration} is the protection domain its QP was created in. Its receives are
+     * posted already, by the connection's CM callback ({@link #postInitialReceives}): the peer may SEND as soon as it
+     * hears Established, and a SEND that finds no receive breaks the QP.
+     */
     record Attach(long epoch, QueuePair qp, byte[] privateData, ActorRef<Connection.Command> connection,
                   int pdGeneration) implements Command { }
 
@@ -142,6 +146,12 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private final ActorRef<MrPool.AcquireReply> poolAdapter;
     private final ActorRef<MrPool.DrainSettled> settleAdapter;
     private final List<ActorRef<RdmaTransport.Inbound>> subscribers = new ArrayList<>();
+    /**
+     * Messages that arrived before anyone subscribed (the peer may SEND the moment it is connected, before the
+     * user's Subscribe got here): the first subscriber gets them, after ConnectionUp. At most one receive queue's
+     * worth; beyond that they are dropped and logged.
+     */
+    private final List<RdmaTransport.Received> unheard = new ArrayList<>();
     private final LinkedHashMap<Long, Command> parked = new LinkedHashMap<>();
     private final Map<Long, RegisterJob> acquiring = new HashMap<>();
     private final ArrayDeque<Blocked> blocked = new ArrayDeque<>();
@@ -169,6 +179,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
     private int qpPdGeneration;
     private ActorRef<Stopped> stopReplyTo;
     private boolean stopping;
+    /** GiveUp came before Stop (a passive connection ended, then its transport shut down): its reason stands. */
+    private boolean gaveUpFirst;
     private long nextId = 1;
     private final Object token;
     private final io.frwr.verbs.RdmaDevice device;
@@ -217,6 +229,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                     if (mode == Mode.UP) {
                         m.subscriber().tell(new RdmaTransport.ConnectionUp(epoch, peerPrivateData));
                     }
+                    unheard.forEach(m.subscriber()::tell);
+                    unheard.clear();
                     return this;
                 })
                 .onMessage(PoolReply.class, this::onPoolReply)
@@ -238,6 +252,7 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
                 .onMessage(ParkExpired.class, this::onParkExpired)
                 .onMessage(RetirePd.class, this::onRetirePd)
                 .onMessage(GiveUp.class, m -> {
+                    gaveUpFirst |= !stopping;
                     gaveUpReason = m.reason();
                     gaveUpKind = m.kind();
                     if (m.kind() == TransportError.Kind.TRANSPORT_FAILED) {
@@ -939,13 +954,39 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         for (ActorRef<RdmaTransport.Inbound> s : subscribers) {
             s.tell(msg);
         }
+        if (subscribers.isEmpty()) {
+            if (unheard.size() < recvBuffers.length) {
+                unheard.add(msg);
+            } else {
+                getContext().getLog().warn("connection {}: a message arrived and nobody has subscribed; dropped", epoch);
+            }
+        }
         postRecv(index);
+    }
+
+    /**
+     * Post every receive of connection {@code epoch}, from the connection's CM callback on Established (before the
+     * peer can hear its own and SEND); null, or why it failed. Later receives are reposted here as messages arrive.
+     */
+    static String postInitialReceives(QueuePair qp, long epoch, DmaBuffer[] recvBuffers) {
+        try {
+            for (int i = 0; i < recvBuffers.length; i++) {
+                qp.postRecv(recvWr(epoch, i, recvBuffers));
+            }
+            return null;
+        } catch (VerbsException e) {
+            return "post_recv: " + e.getMessage();
+        }
+    }
+
+    private static RecvWr recvWr(long epoch, int index, DmaBuffer[] recvBuffers) {
+        return new RecvWr(RECV_BIT | ((epoch & 0x7F_FFFF) << EPOCH_SHIFT) | index,
+                recvBuffers[index].segment(0, recvBuffers[index].length()));
     }
 
     private void postRecv(int index) {
         try {
-            qp.postRecv(new RecvWr(RECV_BIT | ((epoch & 0x7F_FFFF) << EPOCH_SHIFT) | index,
-                    recvBuffers[index].segment(0, recvBuffers[index].length())));
+            qp.postRecv(recvWr(epoch, index, recvBuffers));
         } catch (VerbsException e) {
             startDrain("post_recv: " + e.getMessage());
         }
@@ -979,12 +1020,6 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
         ring = new WrSlot[depth];
         for (int i = 0; i < depth; i++) {
             ring[i] = new WrSlot();
-        }
-        for (int i = 0; i < recvBuffers.length && mode == Mode.UP; i++) {
-            postRecv(i);
-        }
-        if (mode != Mode.UP) {
-            return this;
         }
         if (events.active()) {
             events.publish(new TransportEvent.Connected(epoch, epoch > 1));
@@ -1133,10 +1168,10 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
 
     private void enterGaveUp() {
         mode = Mode.GAVE_UP;
-        final String why = stopping ? "the transport is shutting down"
+        final String why = stopping && !gaveUpFirst ? "the transport is shutting down"
                 : gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: " + gaveUpReason
                 : "gave up reconnecting: " + gaveUpReason;
-        final TransportError.Kind kind = stopping ? TransportError.Kind.STOPPED : gaveUpKind;
+        final TransportError.Kind kind = stopping && !gaveUpFirst ? TransportError.Kind.STOPPED : gaveUpKind;
         final List<Command> all = new ArrayList<>(parked.values());
         for (Long id : parked.keySet()) {
             timers.cancel(id);
@@ -1194,8 +1229,8 @@ final class QueuePairActor extends AbstractBehavior<QueuePairActor.Command> {
             if (c instanceof RdmaTransport.Invalidate inv) {
                 onInvalidate(inv);
             } else {
-                failParked(c, stopping ? TransportError.Kind.STOPPED : gaveUpKind,
-                        stopping ? "the transport is shutting down"
+                failParked(c, stopping && !gaveUpFirst ? TransportError.Kind.STOPPED : gaveUpKind,
+                        stopping && !gaveUpFirst ? "the transport is shutting down"
                                 : (gaveUpKind == TransportError.Kind.TRANSPORT_FAILED ? "the transport failed: "
                                 : "not connected: ") + gaveUpReason);
             }

@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *                ├─ QueuePair actor (the only poster of WRs; outlives connections)
  *                └─ Connection (restart with backoff = reconnect, after the QueuePair actor drained)
  * </pre>
- * Nothing is global: several transports live side by side in one system, each with its own counters.
+ * Nothing is global: several transports live side by side in one system, each with its own counters. The passive
+ * side is the same transport with an accepted connection instead of this Connection: see {@link RdmaListener}.
  *
  * <h2>When the system stops</h2>
  * Each transport adds a task to the system's CoordinatedShutdown, phase {@code before-actor-system-terminate}:
@@ -160,6 +160,14 @@ public final class RdmaTransport {
     /** The kernel-style counters and the pool's occupancy at this moment. */
     public record GetCounters(ActorRef<TransportCounters.Snapshot> replyTo) implements Command { }
 
+    /**
+     * The device this transport runs on, answered in every state (also by a stopped transport): map buffers on it
+     * ({@link RdmaDevice#mapBuffer}) to register them here, whichever way the transport was made (by name,
+     * through {@link FrwrTransport}, or accepted by an {@link RdmaListener}). Memory another device mapped is
+     * refused with BAD_REQUEST.
+     */
+    public record GetDevice(ActorRef<RdmaDevice> replyTo) implements Command { }
+
     /** Every MR slot: where it is and in which state (for invariant checkers). */
     public record GetAudit(ActorRef<MrAudit> replyTo) implements Command { }
 
@@ -175,6 +183,12 @@ public final class RdmaTransport {
 
     private record PdRetired(int generation, String reason) implements Command { }
 
+    /** Passive: the connection's handler stopped, so the connection's transport shuts down, then stops. */
+    private record HandlerStopped() implements Command { }
+
+    /** Passive: shut down after the handler stopped; nobody is left to talk to the transport. */
+    private record HandlerGone() implements Command { }
+
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private RdmaTransport() {
@@ -185,6 +199,9 @@ public final class RdmaTransport {
      * provider ({@code sim}: an endpoint of the JVM-wide simulated fabric; {@code disni}: a NIC, needs
      * io.frwr:frwr-verbs-disni), {@code localDevice} the endpoint, device name or local IP. Where the
      * provider cannot run, spawning fails with its message (for disni, what is missing and how to fix it).
+     * Map the buffers to register on the device it opened: ask it with {@link GetDevice}. (Through the extension,
+     * {@code FrwrTransport.get(system).transport(name, spec)} runs on the very device
+     * {@code FrwrTransport.get(system).device(name)} returns, so either way works there.)
      */
     public static Behavior<Command> create(TransportSettings settings, String localDevice, ConnectionSpec spec) {
         return Behaviors.setup(ctx -> create(settings, VerbsProviders.open(settings.provider(), localDevice), spec));
@@ -204,6 +221,12 @@ public final class RdmaTransport {
      */
     public static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec,
                                            ExecutorService blockingVerbs) {
+        return create(settings, device, spec, blockingVerbs, ConnectionSide.connecting(spec));
+    }
+
+    /** A transport whose connection comes about as {@code side} says (an {@link RdmaListener} accepts passive ones). */
+    static Behavior<Command> create(TransportSettings settings, RdmaDevice device, ConnectionSpec spec,
+                                    ExecutorService blockingVerbs, ConnectionSide side) {
         return Behaviors.setup(ctx -> {
             final DeviceAttributes attrs = device.attributes();
             final int depth = settings.mrPool().frmrDepthFor(attrs.maxFastRegPageListLen());
@@ -216,7 +239,7 @@ public final class RdmaTransport {
             final Object token = new Object() {
                 @Override
                 public String toString() {
-                    return "transport#" + instance + " to " + spec.remoteAddress();
+                    return "transport#" + instance + (side.passive() ? " from " : " to ") + spec.remoteAddress();
                 }
             };
             final AtomicInteger threads = new AtomicInteger();
@@ -237,19 +260,25 @@ public final class RdmaTransport {
             pds.onUnreachable(g -> pool.tell(new MrPool.PdUnreachable(g)));
             final ActorRef<QueuePairActor.Command> qpActor = ctx.spawn(QueuePairActor.create(settings, counters, events,
                     pool, mapper, recvBuffers, token, device, pds), "queue-pair");
+            final ActorRef<Inbound> handler = side.spawnHandler(ctx);
+            if (handler != null) {
+                qpActor.tell(new Subscribe(handler)); // before the connection exists: no message can precede it
+                ctx.watchWith(handler, new HandlerStopped());
+            }
             final AtomicBoolean stopped = new AtomicBoolean();
-            final ActorRef<Connection.Command> connection = ctx.spawn(Connection.supervised(settings, device, pds,
-                    spec, qpActor, new AtomicLong(), counters, stopped), "connection");
+            final ActorRef<Connection.Command> connection = ctx.spawn(side.connection(settings, device, pds, qpActor,
+                    recvBuffers, counters, stopped), "connection");
             ctx.watch(connection);
             ctx.watch(pool);
             ctx.watch(qpActor);
-            ctx.getLog().info("transport to {} on {}: {} MRs of {} pages, recovery {} x{}", spec.remoteAddress(),
+            ctx.getLog().info("transport {} {} on {}: {} MRs of {} pages, recovery {} x{}", side.passive() ? "accepted from" : "to",
+                    spec.remoteAddress(),
                     attrs.name(), settings.mrPool().size(), depth, settings.recovery().strategy(),
                     settings.recovery().parallelism());
             final akka.actor.Cancellable shutdownTask = addCoordinatedShutdownTask(ctx.getSystem(), self, settings,
                     token.toString());
             return new Running(ctx, settings, spec, token, counters, events, gauge, recoveryExecutor, pool, qpActor,
-                    connection, stopped, shutdownTask).behavior();
+                    connection, stopped, shutdownTask, device, side).behavior();
         });
     }
 
@@ -301,6 +330,8 @@ public final class RdmaTransport {
         private final ActorRef<Connection.Command> connection;
         private final AtomicBoolean stopped;
         private final akka.actor.Cancellable shutdownTask;
+        private final RdmaDevice device;
+        private final ConnectionSide side;
         private final List<ActorRef<ShutdownComplete>> shutdownReplyTo = new java.util.ArrayList<>();
         private boolean qpAlive = true;
         private boolean poolAlive = true;
@@ -311,7 +342,8 @@ public final class RdmaTransport {
         Running(akka.actor.typed.javadsl.ActorContext<Command> ctx, TransportSettings settings, ConnectionSpec spec,
                 Object token, TransportCounters counters, TransportEvents events, PoolGauge gauge,
                 ExecutorService recoveryExecutor, ActorRef<MrPool.Command> pool, ActorRef<QueuePairActor.Command> qpActor,
-                ActorRef<Connection.Command> connection, AtomicBoolean stopped, akka.actor.Cancellable shutdownTask) {
+                ActorRef<Connection.Command> connection, AtomicBoolean stopped, akka.actor.Cancellable shutdownTask,
+                RdmaDevice device, ConnectionSide side) {
             this.ctx = ctx;
             this.settings = settings;
             this.spec = spec;
@@ -325,6 +357,8 @@ public final class RdmaTransport {
             this.connection = connection;
             this.stopped = stopped;
             this.shutdownTask = shutdownTask;
+            this.device = device;
+            this.side = side;
         }
 
         Behavior<Command> behavior() {
@@ -364,6 +398,10 @@ public final class RdmaTransport {
                         m.replyTo().tell(finished != null ? finished.counters() : counters.snapshot(gauge.get()));
                         return Behaviors.same();
                     })
+                    .onMessage(GetDevice.class, m -> {
+                        m.replyTo().tell(device);
+                        return Behaviors.same();
+                    })
                     .onMessage(GetAudit.class, m -> {
                         if (poolAlive) {
                             pool.tell(new MrPool.GetAudit(m.replyTo()));
@@ -399,6 +437,9 @@ public final class RdmaTransport {
                         }
                         return Behaviors.same();
                     })
+                    .onMessage(HandlerStopped.class, m -> finished != null ? Behaviors.stopped()
+                            : onShutdown(new Shutdown(ctx.messageAdapter(ShutdownComplete.class, c -> new HandlerGone()))))
+                    .onMessage(HandlerGone.class, m -> Behaviors.stopped())
                     .onSignal(Terminated.class, this::onTerminated)
                     .onSignal(akka.actor.typed.PostStop.class, s -> {
                         stopped.set(true);
@@ -470,6 +511,16 @@ public final class RdmaTransport {
         private Behavior<Command> onTerminated(Terminated t) {
             final String cause = t instanceof akka.actor.typed.ChildFailed cf
                     ? cf.cause().getClass().getSimpleName() + ": " + cf.cause().getMessage() : "stopped";
+            if (t.getRef().equals(connection) && side.passive()) {
+                // A passive endpoint does not reconnect (the peer would have to connect again): the transport ends.
+                ctx.getLog().info("the connection accepted from {} ended; its transport shuts down",
+                        spec.remoteAddress());
+                if (qpAlive) {
+                    qpActor.tell(new QueuePairActor.GiveUp("the connection accepted from " + spec.remoteAddress()
+                            + " ended; a passive endpoint does not reconnect", TransportError.Kind.NOT_CONNECTED));
+                }
+                return onShutdown(new Shutdown(ctx.getSystem().ignoreRef()));
+            }
             if (t.getRef().equals(connection)) {
                 ctx.getLog().error("transport to {} gave up reconnecting", spec.remoteAddress());
                 if (qpAlive) {
