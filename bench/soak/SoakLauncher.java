@@ -22,7 +22,12 @@ public final class SoakLauncher {
                 .selectors(selectMethod(method)).build();
         final Launcher launcher = LauncherFactory.create();
         final SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        launcher.execute(request, summary);
+        try {
+            launcher.execute(request, summary);
+        } catch (Throwable t) { // an Error JUnit rethrows (OutOfMemoryError): the actor system's threads would keep
+            t.printStackTrace(); // the JVM alive, so leave now and let soak.sh report the slice as died
+            System.exit(3);
+        }
         final TestExecutionSummary s = summary.getSummary();
         System.err.println("soak-launcher: seeds from " + System.getProperty("soak.first", "1") + ", "
                 + System.getProperty("soak.seeds", "default") + " of them: " + (s.getTestsSucceededCount() == 1

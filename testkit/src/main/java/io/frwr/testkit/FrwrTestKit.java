@@ -107,6 +107,7 @@ public final class FrwrTestKit implements AutoCloseable {
     private Burst burst;
     private boolean closed;
     private final List<TestProbe<?>> probes = new java.util.ArrayList<>();
+    private final List<Interceptor> interceptors = new java.util.ArrayList<>();
 
     private FrwrTestKit(Builder b) throws VerbsException {
         name = "frwr-" + NAMES.incrementAndGet();
@@ -524,6 +525,17 @@ public final class FrwrTestKit implements AutoCloseable {
         return p;
     }
 
+    /**
+     * An actor that waits for one reply and then stops; one whose reply never comes (the SEND of a failed
+     * Register.andSend) is stopped at close, since it holds the kit's books and through them its fabric.
+     */
+    void trackInterceptor(ActorRef<?> ref, java.util.concurrent.atomic.AtomicBoolean answered) {
+        interceptors.removeIf(i -> i.answered().get());
+        interceptors.add(new Interceptor(ref, answered));
+    }
+
+    private record Interceptor(ActorRef<?> ref, java.util.concurrent.atomic.AtomicBoolean answered) { }
+
     void request(Runnable tell) {
         if (closed) {
             throw new IllegalStateException("the kit is closed");
@@ -929,8 +941,14 @@ public final class FrwrTestKit implements AutoCloseable {
             } else {
                 probes.forEach(TestProbe::stop);
                 transports.forEach(KitTransport::stopEventLog);
+                for (Interceptor i : interceptors) {
+                    if (!i.answered().get()) {
+                        kit.stop(i.ref(), HANG_GUARD);
+                    }
+                }
             }
             probes.clear();
+            interceptors.clear();
             for (KitTransport t : transports) {
                 t.closeExecutor();
             }

@@ -495,9 +495,13 @@ public final class KitTransport {
 
     /** An actor that does {@code onReply} with the one reply it gets, then stops. */
     private <T> ActorRef<T> intercept(Class<T> type, Consumer<T> onReply) {
-        return kit.actorTestKit().spawn(Behaviors.receive(type).onAnyMessage(m -> {
+        final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        final ActorRef<T> ref = kit.actorTestKit().spawn(Behaviors.receive(type).onAnyMessage(m -> {
+            answered.set(true);
             onReply.accept(m);
             return Behaviors.stopped();
         }).build());
+        kit.trackInterceptor(ref, answered);
+        return ref;
     }
 }
