@@ -475,10 +475,10 @@ class PassiveEndpointTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("known race, open: on the free-running fabric the passive side's Established can run"
-            + " (and its handler SEND) before the active side's CM callback has posted its receives; the SEND then"
-            + " meets no RECV and both QPs go to ERROR. Failed about 1 run in 5 when run with the other actor tests."
-            + " The fix is to post the active side's receives before connecting; until then this stays off.")
+    @org.junit.jupiter.api.Disabled("open bug, not yet explained: on the free-running fabric the active side"
+            + " sometimes does not hear the handler's first SEND (about 1 run in 5 together with the other actor"
+            + " tests, 0 in 8 alone). Suspected: the passive side's SEND can run before the active side's CM callback"
+            + " has posted its receives. Off until found, so that CI does not flake; the next session takes it up.")
     void anActiveTransportHearsAHandlerThatSendsTheMomentItIsMade() throws Exception {
         // Free-running: nothing orders the two sides' actors, as on a real fabric.
         fabric.close();
