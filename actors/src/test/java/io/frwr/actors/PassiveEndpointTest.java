@@ -475,10 +475,10 @@ class PassiveEndpointTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("open bug, not yet explained: on the free-running fabric the active side"
-            + " sometimes does not hear the handler's first SEND (about 1 run in 5 together with the other actor"
-            + " tests, 0 in 8 alone). Suspected: the passive side's SEND can run before the active side's CM callback"
-            + " has posted its receives. Off until found, so that CI does not flake; the next session takes it up.")
+    @org.junit.jupiter.api.Disabled("open bug: the fabric delivers Established to the passive side first (as a real"
+            + " CM can), so a handler that SENDs at once can beat the active side's receives, which are posted in"
+            + " its own Established callback; the SEND then meets no RECV (about 1 run in 5 with the other actor"
+            + " tests). The fix needs the SPI to let the active side post receives before its QP reaches RTR.")
     void anActiveTransportHearsAHandlerThatSendsTheMomentItIsMade() throws Exception {
         // Free-running: nothing orders the two sides' actors, as on a real fabric.
         fabric.close();
