@@ -242,15 +242,10 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
             if (running.contains(p) || mr == null || mr.isDeregistered()) {
                 continue;
             }
-            try {
-                p.pd().deregMr(mr);
-                p.deregistered();
-                counters.increment(TransportCounter.MRS_DESTROYED);
+            if (deregisterNow(p, "when its pool stopped")) {
                 released++;
-            } catch (VerbsException e) {
+            } else {
                 failed++;
-                getContext().getLog().error("{} could not be deregistered when its pool stopped: {}", p,
-                        e.getMessage());
             }
         }
         if (released > 0 || failed > 0 || !running.isEmpty()) {
@@ -443,18 +438,26 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
         counters.increment(TransportCounter.PDS_RETIRED);
         getContext().getLog().error("{} could not be deregistered ({}); retiring protection domain {}: every MR is"
                 + " rebuilt in a new one and the connection is remade there", p, why, retired);
-        for (PooledMr q : inventory.lentSlots()) {
-            if (q.pdGeneration() <= retired) {
-                q.apply(io.frwr.frwr.MrEvent.RETIRED);
-                sendToRecovery(q, "protection domain " + retired + " retired (was lent)");
-            }
-        }
-        for (PooledMr q : inventory.freeSlots()) {
-            if (q.pdGeneration() <= retired) {
-                sendToRecovery(q, "protection domain " + retired + " retired");
-            }
-        }
+        rebuild(q -> q.pdGeneration() <= retired, "protection domain " + retired + " retired");
         onPdRetired.accept(p + " could not be deregistered", retired);
+    }
+
+    /**
+     * Sends every MR {@code which} accepts to recovery, lent ones included: those are marked RETIRED, so their
+     * owner's Invalidate waits for the deregistration instead of posting LOCAL_INV.
+     */
+    private void rebuild(java.util.function.Predicate<PooledMr> which, String why) {
+        for (PooledMr p : inventory.lentSlots()) {
+            if (which.test(p)) {
+                p.apply(io.frwr.frwr.MrEvent.RETIRED);
+                sendToRecovery(p, why + " (was lent)");
+            }
+        }
+        for (PooledMr p : inventory.freeSlots()) {
+            if (which.test(p)) {
+                sendToRecovery(p, why);
+            }
+        }
     }
 
     private Behavior<Command> onPdUnreachable(PdUnreachable m) {
@@ -472,15 +475,8 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
 
     private Behavior<Command> onConnectionDrained(ConnectionDrained m) {
         if (settings.recovery().strategy() == RecoveryStrategy.REBUILD_ON_RECONNECT) {
-            // The later kernel's way: nothing registered survives a disconnect. Lent MRs are marked STALE
-            // so their owner's Invalidate waits for the deregistration instead of posting LOCAL_INV.
-            for (PooledMr p : inventory.lentSlots()) {
-                p.apply(io.frwr.frwr.MrEvent.RETIRED);
-                sendToRecovery(p, "rebuild on reconnect (was lent)");
-            }
-            for (PooledMr p : inventory.freeSlots()) {
-                sendToRecovery(p, "rebuild on reconnect");
-            }
+            // The later kernel's way: nothing registered survives a disconnect.
+            rebuild(p -> true, "rebuild on reconnect");
         } else {
             for (PooledMr p : inventory.freeSlots()) {
                 if (p.state() != MrState.INVALID) {
@@ -522,15 +518,8 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
             destroy(p);
         }
         for (PooledMr p : inventory.orphanedSlots()) {
-            if (p.mr() != null && !p.mr().isDeregistered()) {
-                try {
-                    p.pd().deregMr(p.mr());
-                    p.deregistered();
-                    inventory.destroyedOrphan(p);
-                    counters.increment(TransportCounter.MRS_DESTROYED);
-                } catch (VerbsException e) {
-                    getContext().getLog().error("{} still cannot be deregistered at shutdown: {}", p, e.getMessage());
-                }
+            if (p.mr() != null && !p.mr().isDeregistered() && deregisterNow(p, "at shutdown either")) {
+                inventory.destroyedOrphan(p);
             }
         }
         quarantined.forEach(PooledMr::unreachable);
@@ -543,6 +532,19 @@ public final class MrPool extends AbstractBehavior<MrPool.Command> {
         }
         shutdownReplyTo.tell(new ShutdownDone(left, inventory.audit()));
         return this; // answers audits until the transport sends Terminate
+    }
+
+    /** Deregisters the slot's MR on this thread; false, logged with {@code when}, if the device refuses. */
+    private boolean deregisterNow(PooledMr p, String when) {
+        try {
+            p.pd().deregMr(p.mr());
+        } catch (VerbsException e) {
+            getContext().getLog().error("{} could not be deregistered {}: {}", p, when, e.getMessage());
+            return false;
+        }
+        p.deregistered();
+        counters.increment(TransportCounter.MRS_DESTROYED);
+        return true;
     }
 
     private void destroy(PooledMr p) {
