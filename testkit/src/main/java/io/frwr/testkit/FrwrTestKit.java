@@ -480,10 +480,8 @@ public final class FrwrTestKit implements AutoCloseable {
             if (now > deadline) {
                 final StringBuilder why = new StringBuilder();
                 for (KitTransport t : transports) {
-                    final RecoveryWatch w = t.observed().recoveryWatch();
                     why.append("; ").append(t.name()).append(": ").append(t.eventLog().recoveriesOutstanding())
-                            .append(" MRs outstanding, ").append(w == null ? "no watch" : w.working() + " verbs running, "
-                                    + w.calls.get() + " calls, " + w.failures.get() + " failed")
+                            .append(" MRs outstanding, a verbs task ").append(t.verbsRunning() ? "running" : "idle")
                             .append(", ").append(t.deviceControl().heldCalls()).append(" held");
                 }
                 throw new IllegalStateException("MR recovery did not finish within " + HANG_GUARD + " (seed "

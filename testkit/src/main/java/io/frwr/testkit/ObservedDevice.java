@@ -42,7 +42,6 @@ final class ObservedDevice extends ForwardingRdmaDevice {
     private final DeviceControl control;
     private final java.util.concurrent.atomic.AtomicInteger drainMarkersToLose = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong drainMarkersLost = new java.util.concurrent.atomic.AtomicLong();
-    private volatile RecoveryWatch pd;
 
     ObservedDevice(RdmaDevice device, DeviceControl control) {
         super(device);
@@ -80,16 +79,10 @@ final class ObservedDevice extends ForwardingRdmaDevice {
         return drainMarkersLost.get();
     }
 
-    RecoveryWatch recoveryWatch() {
-        return pd;
-    }
-
-    /** The transport allocates one PD; it is watched so the kit knows when recovery is busy. */
+    /** Every PD the transport allocates (a new one when it retires one) is under the device control. */
     @Override
     protected ProtectionDomain wrap(ProtectionDomain real) {
-        final RecoveryWatch w = new RecoveryWatch(real, this, control, pd);
-        pd = w;
-        return w;
+        return new ControlledPd(real, this, control);
     }
 
     @Override
